@@ -1,0 +1,299 @@
+"""Discovery of LLM plugins through the ``distilabel.llms`` entry-point group.
+
+Each entry point is loaded on its own: one that fails to import, or whose hook raises,
+is recorded as a ``BrokenPlugin`` and the others still work. Two plugins registering the
+same LLM name make that name a ``NameConflict`` (using it raises an error naming both
+distributions). ``DISTILABEL_PLUGINS`` selects what loads: ``all`` (default), ``none``,
+or a comma-separated list of entry-point or distribution names. Discovery runs once per
+process and imports plugin modules only, never backend SDKs.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import os
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Optional
+
+import pluggy
+
+from distilabel import hookspecs
+from distilabel.errors import PluginConflictError, PluginNotAvailableError
+from distilabel.plugins._known import KNOWN_LLMS
+
+if TYPE_CHECKING:
+    from distilabel.llms import LLM
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PLUGINS_ENV_VAR",
+    "BrokenPlugin",
+    "LLMEntry",
+    "NameConflict",
+    "PluginInfo",
+    "PluginRegistry",
+    "get_registry",
+    "reset_registry",
+]
+
+ENTRY_POINT_GROUP = "distilabel.llms"
+PLUGINS_ENV_VAR = "DISTILABEL_PLUGINS"
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """An entry point of the ``distilabel.llms`` group and the distribution declaring it."""
+
+    name: str
+    value: str
+    distribution: Optional[str]
+    version: Optional[str]
+
+    @property
+    def label(self) -> str:
+        """``distribution version`` (or the entry point when no distribution is known)."""
+        if self.distribution:
+            return f"{self.distribution} {self.version or ''}".strip()
+        return f"entry point '{self.name}' ({self.value})"
+
+
+@dataclass(frozen=True)
+class BrokenPlugin:
+    """A plugin that could not be loaded, with its error."""
+
+    plugin: PluginInfo
+    error: str
+    traceback: str = field(repr=False, default="")
+
+
+@dataclass(frozen=True)
+class LLMEntry:
+    """An LLM class registered by a plugin."""
+
+    name: str
+    cls: type[LLM]
+    plugin: PluginInfo
+
+    @property
+    def kind(self) -> Literal["sync", "async"]:
+        """``async`` for ``AsyncLLM`` subclasses, ``sync`` otherwise."""
+        from distilabel.llms import AsyncLLM
+
+        return "async" if issubclass(self.cls, AsyncLLM) else "sync"
+
+
+@dataclass(frozen=True)
+class NameConflict:
+    """One LLM name registered by several plugins; unusable until resolved."""
+
+    name: str
+    plugins: tuple[PluginInfo, ...]
+
+    def message(self) -> str:
+        """An explanation naming every distribution involved and how to resolve it."""
+        who = " and ".join(f"'{p.label}'" for p in self.plugins)
+        names = ",".join(p.name for p in self.plugins[1:])
+        return (
+            f"LLM name '{self.name}' is registered by more than one plugin: {who}. Uninstall"
+            f" one of them, or choose which load with {PLUGINS_ENV_VAR} (e.g."
+            f" {PLUGINS_ENV_VAR}=<all the others but {names}>)."
+        )
+
+
+class _ClassPlugin:
+    """Adapter for an entry point whose value is an LLM class rather than a hook module."""
+
+    def __init__(self, cls: type[LLM]) -> None:
+        self._cls = cls
+
+    @hookspecs.hookimpl
+    def distilabel_register_llms(self) -> list[type[LLM]]:
+        return [self._cls]
+
+
+class PluginRegistry:
+    """Loads the plugins of one entry-point group and indexes the LLMs they register.
+
+    Args:
+        group: the entry-point group to read (``distilabel.llms``).
+        selection: which plugins to load; defaults to ``$DISTILABEL_PLUGINS`` or ``all``.
+    """
+
+    def __init__(self, group: str = ENTRY_POINT_GROUP, selection: Optional[str] = None) -> None:
+        self.group = group
+        self.selection = os.environ.get(PLUGINS_ENV_VAR, "all") if selection is None else selection
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.manager.add_hookspecs(hookspecs)
+        self.plugins: list[PluginInfo] = []
+        self.skipped: list[PluginInfo] = []
+        self.broken: list[BrokenPlugin] = []
+        self.llms: dict[str, LLMEntry] = {}
+        self.conflicts: dict[str, NameConflict] = {}
+        self._discovered = False
+        self._lock = threading.RLock()
+
+    # -- discovery -------------------------------------------------------------------------
+
+    def _selected(self, plugin: PluginInfo) -> bool:
+        choice = self.selection.strip().lower()
+        if choice in ("", "all", "*"):
+            return True
+        if choice == "none":
+            return False
+        wanted = {part.strip().lower() for part in choice.split(",") if part.strip()}
+        return plugin.name.lower() in wanted or (plugin.distribution or "").lower() in wanted
+
+    def _entry_points(self) -> list[tuple[importlib.metadata.EntryPoint, PluginInfo]]:
+        seen: set[tuple[str, str, Optional[str]]] = set()
+        found = []
+        for ep in importlib.metadata.entry_points(group=self.group):
+            dist = getattr(ep, "dist", None)
+            dist_name = dist.metadata["Name"] if dist is not None else None
+            key = (ep.name, ep.value, dist_name)
+            if key in seen:
+                continue
+            seen.add(key)
+            info = PluginInfo(ep.name, ep.value, dist_name, dist.version if dist else None)
+            found.append((ep, info))
+        return found
+
+    def discover(self) -> PluginRegistry:
+        """Load every selected plugin once; later calls return immediately."""
+        with self._lock:
+            if self._discovered:
+                return self
+            claims: dict[str, list[LLMEntry]] = {}
+            for ep, info in self._entry_points():
+                if not self._selected(info):
+                    self.skipped.append(info)
+                    continue
+                entries = self._load_plugin(ep, info)
+                if entries is None:
+                    continue
+                self.plugins.append(info)
+                for entry in entries:
+                    claims.setdefault(entry.name, []).append(entry)
+            for name, entries in claims.items():
+                owners = {(e.plugin.name, e.plugin.distribution) for e in entries}
+                if len(owners) > 1:
+                    self.conflicts[name] = NameConflict(name, tuple(e.plugin for e in entries))
+                else:
+                    self.llms[name] = entries[0]
+            self._discovered = True
+            return self
+
+    def _load_plugin(
+        self, ep: importlib.metadata.EntryPoint, info: PluginInfo
+    ) -> Optional[list[LLMEntry]]:
+        from distilabel.llms import LLM
+
+        plugin: Any = None
+        try:
+            obj: Any = ep.load()
+            if inspect.isclass(obj) and not issubclass(obj, LLM):
+                raise TypeError(f"entry point value {ep.value!r} is a class but not an LLM")
+            plugin = _ClassPlugin(obj) if isinstance(obj, type) else obj
+            self.manager.register(plugin, name=f"{info.name}:{info.distribution}")
+            impls = [
+                impl for impl in self.manager.hook.distilabel_register_llms.get_hookimpls()
+                if impl.plugin is plugin
+            ]
+            if not impls:
+                raise TypeError(
+                    f"{ep.value!r} implements no distilabel hook; decorate a function named"
+                    " `distilabel_register_llms` with `distilabel.hookspecs.hookimpl`"
+                )
+            classes: list[Any] = []  # filled from each hook implementation
+            for impl in impls:
+                returned: Any = impl.function()
+                classes.extend(returned or [])
+            entries = []
+            for cls in classes:
+                if not (inspect.isclass(cls) and issubclass(cls, LLM)):
+                    raise TypeError(
+                        f"distilabel_register_llms returned {cls!r}, which is not an LLM subclass"
+                    )
+                entries.append(LLMEntry(cls.__name__, cls, info))
+            return entries
+        except Exception as exc:
+            if plugin is not None and self.manager.is_registered(plugin):
+                self.manager.unregister(plugin)
+            self.broken.append(
+                BrokenPlugin(info, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            )
+            return None
+
+    # -- lookup ----------------------------------------------------------------------------
+
+    def get_llm_class(self, name: str) -> type[LLM]:
+        """Return the LLM class registered as ``name``.
+
+        Raises:
+            PluginConflictError: two plugins register ``name``.
+            PluginNotAvailableError: ``name`` is a known backend whose plugin is not
+                installed, is broken, or is deselected by ``DISTILABEL_PLUGINS``; the
+                message says what to do.
+            AttributeError: ``name`` is not an LLM anyone provides.
+        """
+        self.discover()
+        entry = self.llms.get(name)
+        if entry is not None:
+            return entry.cls
+        if name in self.conflicts:
+            raise PluginConflictError(self.conflicts[name].message(), name=name)
+        distribution = KNOWN_LLMS.get(name)
+        if distribution is not None:
+            raise PluginNotAvailableError(self._missing_message(name, distribution), name=name)
+        raise AttributeError(
+            f"module 'distilabel.llms' has no attribute '{name}'. Installed LLMs:"
+            f" {', '.join(sorted(self.llms)) or 'none'} (see `distilabel llms list`)."
+        )
+
+    def _missing_message(self, name: str, distribution: str) -> str:
+        normalized = distribution.lower().replace("_", "-")
+        for broken in self.broken:
+            if (broken.plugin.distribution or "").lower().replace("_", "-") == normalized:
+                return (
+                    f"{name} is provided by '{broken.plugin.label}', which is installed but"
+                    f" failed to load: {broken.error}. Fix or reinstall it"
+                    f" (`pip install --force-reinstall {distribution}`)."
+                )
+        for skipped in self.skipped:
+            if (skipped.distribution or "").lower().replace("_", "-") == normalized:
+                return (
+                    f"{name} is provided by '{skipped.label}', which is installed but not"
+                    f" selected by {PLUGINS_ENV_VAR}={self.selection!r}. Add"
+                    f" '{skipped.name}' to {PLUGINS_ENV_VAR} or unset it."
+                )
+        return (
+            f"{name} is provided by the '{distribution}' package, which is not installed."
+            f" Install it with: pip install {distribution}"
+        )
+
+
+_registry: Optional[PluginRegistry] = None
+_registry_lock = threading.Lock()
+
+
+def get_registry() -> PluginRegistry:
+    """The process-wide registry, discovered on first use."""
+    global _registry
+    registry = _registry
+    if registry is None:
+        with _registry_lock:
+            if _registry is None:
+                _registry = PluginRegistry()
+            registry = _registry
+    return registry.discover()
+
+
+def reset_registry() -> None:
+    """Forget the process-wide registry (tests, or after installing a plugin at run time)."""
+    global _registry
+    with _registry_lock:
+        _registry = None
+    importlib.invalidate_caches()
+

