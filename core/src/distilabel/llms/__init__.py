@@ -4,20 +4,37 @@
 ...) come from separately installed plugins and resolve lazily through the plugin
 registry: ``from distilabel.llms import OpenAILLM`` works once ``distilabel-openai`` is
 installed, and says what to install when it is not.
+
+Every attribute is resolved on first access (PEP 562), so ``import distilabel.llms``
+costs almost nothing; pydantic and the base classes load when first used.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from distilabel.llms._base import LLM, AsyncLLM
-from distilabel.llms._limiter import RequestLimiter
-from distilabel.llms._outputs import InvalidLLMOutputError
+if TYPE_CHECKING:
+    from distilabel.llms._base import LLM, AsyncLLM
+    from distilabel.llms._limiter import RequestLimiter
+    from distilabel.llms._outputs import InvalidLLMOutputError
 
 __all__ = ["LLM", "AsyncLLM", "InvalidLLMOutputError", "RequestLimiter"]
 
+_LAZY = {
+    "LLM": "distilabel.llms._base",
+    "AsyncLLM": "distilabel.llms._base",
+    "InvalidLLMOutputError": "distilabel.llms._outputs",
+    "RequestLimiter": "distilabel.llms._limiter",
+}
+
 
 def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
     if name.startswith("_"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from distilabel.plugins import get_registry
@@ -28,4 +45,4 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     from distilabel.plugins import get_registry
 
-    return sorted({*globals(), *get_registry().llms})
+    return sorted({*globals(), *__all__, *get_registry().llms})
