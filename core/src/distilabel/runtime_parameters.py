@@ -420,7 +420,9 @@ def validate_keyed(
     for key, item in value.items():
         spec = keys.keys.get(key)
         if spec is None:
-            if keys.allow_extra:
+            # ``**kwargs`` accepts anything, but a near miss of a declared keyword is a typo.
+            near_miss = difflib.get_close_matches(key, list(keys.keys), n=1, cutoff=0.85)
+            if keys.allow_extra and not near_miss:
                 coerced[key] = item
                 continue
             problems.append(_unknown_message(key, where + ".", owner, list(keys.keys)))

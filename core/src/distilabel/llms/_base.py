@@ -306,6 +306,7 @@ class AsyncLLM(LLM):
     _loop_thread: Optional[LoopThread] = PrivateAttr(default=None)
     _external_loop: Optional[asyncio.AbstractEventLoop] = PrivateAttr(default=None)
     _limiter: Optional[RequestLimiter] = PrivateAttr(default=None)
+    _limiter_config: Optional[tuple[int, Optional[float]]] = PrivateAttr(default=None)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -355,9 +356,15 @@ class AsyncLLM(LLM):
 
     @property
     def limiter(self) -> RequestLimiter:
-        """The shared concurrency/rate limiter, built from the current runtime parameters."""
-        if self._limiter is None:
-            self._limiter = RequestLimiter(self.max_concurrency or 1, self.requests_per_minute)
+        """The shared concurrency/rate limiter, built from the current runtime parameters.
+
+        Changing ``max_concurrency`` or ``requests_per_minute`` builds a new limiter for the
+        calls that start afterwards; calls in flight release their slots on the old one.
+        """
+        wanted = (self.max_concurrency or 1, self.requests_per_minute)
+        if self._limiter is None or self._limiter_config != wanted:
+            self._limiter = RequestLimiter(*wanted)
+            self._limiter_config = wanted
         return self._limiter
 
     def run_coroutine(self, coro: Coroutine[Any, Any, _T]) -> _T:

@@ -247,10 +247,18 @@ class PluginRegistry:
         distribution = KNOWN_LLMS.get(name)
         if distribution is not None:
             raise PluginNotAvailableError(self._missing_message(name, distribution), name=name)
-        raise AttributeError(
-            f"module 'distilabel.llms' has no attribute '{name}'. Installed LLMs:"
-            f" {', '.join(sorted(self.llms)) or 'none'} (see `distilabel llms list`)."
+        message = (
+            f"No LLM named '{name}' is installed (module 'distilabel.llms' has no attribute"
+            f" '{name}'). Installed LLMs: {', '.join(sorted(self.llms)) or 'none'}"
         )
+        if self.skipped:
+            message += (
+                f"; not loaded because of {PLUGINS_ENV_VAR}={self.selection!r}:"
+                f" {', '.join(p.name for p in self.skipped)}"
+            )
+        if self.broken:
+            message += f"; broken plugins: {', '.join(b.plugin.name for b in self.broken)}"
+        raise AttributeError(message + " (see `distilabel llms list`).")
 
     def _missing_message(self, name: str, distribution: str) -> str:
         normalized = distribution.lower().replace("_", "-")
