@@ -76,7 +76,9 @@ def _wrap_requires_load(func: _F) -> _F:
 
         @functools.wraps(func)
         async def async_wrapper(self: LLM, *args: Any, **kwargs: Any) -> Any:
-            if not self._loaded:
+            # __pydantic_private__ directly: `self._loaded` goes through pydantic's
+            # __getattr__ (several µs), and this runs once per request.
+            if not self.__pydantic_private__["_loaded"]:  # type: ignore[index]
                 raise _not_loaded(self, func.__name__)
             return await func(self, *args, **kwargs)
 
@@ -362,10 +364,12 @@ class AsyncLLM(LLM):
         calls that start afterwards; calls in flight release their slots on the old one.
         """
         wanted = (self.max_concurrency or 1, self.requests_per_minute)
-        if self._limiter is None or self._limiter_config != wanted:
-            self._limiter = RequestLimiter(*wanted)
-            self._limiter_config = wanted
-        return self._limiter
+        private: dict[str, Any] = self.__pydantic_private__  # type: ignore[assignment]
+        limiter = private["_limiter"]  # hot path: skip pydantic's __getattr__
+        if limiter is None or private["_limiter_config"] != wanted:
+            limiter = private["_limiter"] = RequestLimiter(*wanted)
+            private["_limiter_config"] = wanted
+        return limiter  # type: ignore[no-any-return]
 
     def run_coroutine(self, coro: Coroutine[Any, Any, _T]) -> _T:
         """Run ``coro`` on the LLM's event loop from synchronous code and return its result.

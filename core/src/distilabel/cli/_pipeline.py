@@ -1,0 +1,152 @@
+"""``distilabel pipeline run`` and ``distilabel pipeline info``.
+
+Only ``argparse`` is imported at start-up; the pipeline machinery is imported when a
+command runs, so ``distilabel --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from distilabel.errors import DistilabelUserError
+
+__all__ = ["parse_params", "register"]
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``pipeline`` command group to ``commands``."""
+    pipeline = commands.add_parser("pipeline", help="Run and inspect pipelines.")
+    sub = pipeline.add_subparsers(dest="pipeline_command", metavar="SUBCOMMAND")
+    pipeline.set_defaults(handler=lambda _args: (pipeline.print_help(), 2)[1])
+
+    run = sub.add_parser(
+        "run", help="Run a pipeline from its YAML/JSON file.",
+        description="Run a pipeline saved with `pipeline.save(path)`. Progress is kept in the"
+        " cache directory: running again after a crash or Ctrl-C resumes.",
+    )
+    run.add_argument("--config", required=True, help="The pipeline YAML or JSON file.")
+    run.add_argument(
+        "--param", action="append", default=[], metavar="STEP.NAME=VALUE",
+        help="Set a runtime parameter, e.g. text_generation.llm.generation_kwargs."
+        "temperature=0.7 (repeatable; values are coerced to the parameter's type).",
+    )
+    run.add_argument(
+        "--ignore-cache", action="store_true", help="Recompute everything from scratch."
+    )
+    run.add_argument("--output", metavar="DIR", help="Save the resulting distiset to DIR.")
+    run.add_argument(
+        "--no-progress", action="store_true", help="Do not draw the progress display."
+    )
+    run.set_defaults(handler=_run)
+
+    info = sub.add_parser("info", help="Show a pipeline's steps, connections and parameters.")
+    info.add_argument("--config", required=True, help="The pipeline YAML or JSON file.")
+    info.add_argument("--json", action="store_true", help="Print JSON.")
+    info.set_defaults(handler=_info)
+
+
+def parse_params(items: list[str]) -> dict[str, Any]:
+    """Turn ``["step.llm.generation_kwargs.temperature=0.7", ...]`` into nested dicts.
+
+    Values stay strings; the steps and LLMs coerce them to their parameters' types.
+
+    Raises:
+        DistilabelUserError: an item is not ``STEP.NAME=VALUE``.
+    """
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        parts = key.strip().split(".")
+        if not sep or len(parts) < 2 or not all(parts):
+            raise DistilabelUserError(
+                f"Invalid --param {item!r}: use STEP.NAME=VALUE, e.g."
+                " text_generation.llm.generation_kwargs.temperature=0.7."
+            )
+        node = params
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise DistilabelUserError(
+                    f"--param {item!r} conflicts with an earlier --param setting '{part}'."
+                )
+            node = child
+        node[parts[-1]] = value
+    return params
+
+
+def _run(args: argparse.Namespace) -> int:
+    from distilabel.pipeline import Pipeline
+
+    pipeline = Pipeline.from_yaml(args.config)
+    distiset = pipeline.run(
+        parameters=parse_params(args.param),
+        use_cache=not args.ignore_cache,
+        show_progress=not args.no_progress,
+    )
+    for name, rows in distiset.items():
+        print(f"{name}: {len(rows)} rows")
+    if args.output:
+        path = distiset.save_to_disk(Path(args.output))
+        print(f"saved to {path}")
+    if not distiset.complete:
+        print("interrupted: run the same command again to resume")
+        return 130
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from distilabel.pipeline import Pipeline
+
+    pipeline = Pipeline.from_yaml(args.config)
+    dag = pipeline.dag
+    steps: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "class": type(step).__name__,
+            "kind": "generator" if step.is_generator else "global" if step.is_global else "step",
+            "inputs": step.required_input_columns(),
+            "outputs": step.output_column_names(),
+            "runtime_parameters": step.get_runtime_parameters_info(),
+        }
+        for name, step in dag.steps.items()
+    ]
+    connections = [[s, t] for s, succs in dag.successors.items() for t in succs]
+    if args.json:
+        print(json.dumps({"name": pipeline.name, "description": pipeline.description,
+                          "steps": steps, "connections": connections}, indent=2, default=str))
+        return 0
+    print(f"Pipeline '{pipeline.name}'" + (f": {pipeline.description}"
+                                          if pipeline.description else ""))
+    print("\nSteps:")
+    for s in steps:
+        print(f"  {s['name']} ({s['class']}, {s['kind']})")
+        if s["inputs"]:
+            print(f"      inputs: {', '.join(s['inputs'])}")
+        if s["outputs"]:
+            print(f"      outputs: {', '.join(s['outputs'])}")
+    print("\nConnections:")
+    for source, target in connections:
+        print(f"  {source} >> {target}")
+    print("\nRuntime parameters:")
+    for s in steps:
+        print(f"  {s['name']}:")
+        _print_params(s["runtime_parameters"], "    ")
+    return 0
+
+
+def _print_params(params: list[Any], indent: str) -> None:
+    for p in params:
+        if "runtime_parameters_info" in p:
+            print(f"{indent}{p['name']} ({p.get('type', '')}):")
+            _print_params(p["runtime_parameters_info"], indent + "  ")
+            continue
+        flag = "required" if p.get("required") else f"default {p.get('default')!r}"
+        print(f"{indent}{p['name']}: {p.get('type', '')} ({flag})")
+        if p.get("description"):
+            print(f"{indent}    {p['description']}")
+        for key in p.get("keys") or []:
+            print(f"{indent}    .{key['name']}: {key.get('type', '')}"
+                  + (f" - {key['description']}" if key.get("description") else ""))

@@ -1,0 +1,184 @@
+"""The local engine: every step of the DAG as a coroutine on one asyncio loop.
+
+Steps stream batches to each other through bounded channels, so a successor starts on
+its predecessor's first batch and memory stays flat however many rows flow. Steps that
+finished in an earlier run are not loaded: their committed batches are replayed to
+whoever still needs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+from typing import Any, Coroutine, Optional, TypeVar
+
+from distilabel.errors import DistilabelError
+from distilabel.pipeline._channels import Channel, StepInputs
+from distilabel.pipeline._dag import DAG
+from distilabel.pipeline._progress import ProgressDisplay, StepProgress
+from distilabel.pipeline._runners import StepRunner, make_runner
+from distilabel.pipeline._store import StepStore
+from distilabel.steps._base import GeneratorStep
+
+__all__ = ["LocalEngine", "StepFailedError", "run_coroutine_sync"]
+
+_logger = logging.getLogger("distilabel.pipeline")
+_T = TypeVar("_T")
+
+
+class StepFailedError(DistilabelError):
+    """Raised when a step fails while the pipeline runs; names the step and the cause.
+
+    Batches committed before the failure are kept: fix the cause and run again to resume.
+    """
+
+    def __init__(self, step: str, cause: BaseException) -> None:
+        self.step = step
+        self.cause = cause
+        super().__init__(
+            f"Step '{step}' failed: {type(cause).__name__}: {cause}. Work finished before the"
+            " failure is kept; fix the cause and run the pipeline again to resume."
+        )
+
+
+class LocalEngine:
+    """Run a validated DAG in this process."""
+
+    def __init__(
+        self,
+        dag: DAG,
+        order: list[str],
+        stores: dict[str, StepStore],
+        progress: dict[str, StepProgress],
+        display: Optional[ProgressDisplay] = None,
+        queue_size: int = 4,
+    ) -> None:
+        self.dag = dag
+        self.order = order
+        self.stores = stores
+        self.progress = progress
+        self.display = display
+        self.queue_size = queue_size
+
+    def _build_runners(self) -> list[StepRunner]:
+        channels: dict[tuple[str, str], Channel] = {}
+        for target in self.order:
+            if self.stores[target].done:
+                continue
+            for source in self.dag.predecessors[target]:
+                store = self.stores[source]
+                channels[(source, target)] = Channel(
+                    store,
+                    skip=self.stores[target].consumed.get(source, 0),
+                    live=not store.done,
+                    maxsize=self.queue_size,
+                )
+        runners: list[StepRunner] = []
+        for name in self.order:
+            store = self.stores[name]
+            if store.done:
+                self.progress[name].done = store.committed_rows
+                self.progress[name].finish("cached")
+                continue
+            step = self.dag.steps[name]
+            inputs = None
+            if not isinstance(step, GeneratorStep):
+                inputs = StepInputs(
+                    {p: channels[(p, name)] for p in self.dag.predecessors[name]},
+                    store.consumed,
+                )
+            outputs = [
+                channels[(name, s)] for s in self.dag.successors[name] if (name, s) in channels
+            ]
+            runners.append(make_runner(step, store, inputs, outputs, self.progress[name]))
+        return runners
+
+    def refresh_totals(self) -> None:
+        """Estimate each step's input total from its predecessors' expected outputs."""
+        out_totals: dict[str, Optional[int]] = {}
+        for name in self.order:
+            step = self.dag.steps[name]
+            progress = self.progress[name]
+            if isinstance(step, GeneratorStep):
+                if progress.total is None:
+                    progress.total = step.total_rows()
+                out_totals[name] = progress.total
+                continue
+            preds = [out_totals.get(p) for p in self.dag.predecessors[name]]
+            if any(t is None for t in preds) or not preds:
+                total = None
+            elif step.takes_multiple_inputs():
+                total = preds[0]
+            else:
+                total = sum(t for t in preds if t is not None)
+            if progress.state in ("done", "cached"):
+                total = progress.done
+            progress.total = total
+            out_totals[name] = step.expected_output_rows(total)
+
+    async def _show(self) -> None:
+        assert self.display is not None
+        while True:
+            self.refresh_totals()
+            self.display.draw()
+            await asyncio.sleep(self.display.interval)
+
+    async def run(self) -> None:
+        """Run every unfinished step; raise ``StepFailedError`` for the first failure."""
+        loop = asyncio.get_running_loop()
+        executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=max(8, 2 * len(self.order) + 2), thread_name_prefix="distilabel-step"
+        )
+        loop.set_default_executor(executor)
+        runners = self._build_runners()
+        for runner in runners:
+            runner.executor = executor
+        tasks = {asyncio.ensure_future(r.run()): r.step.name for r in runners}
+        shower = asyncio.ensure_future(self._show()) if self.display else None
+        try:
+            if tasks:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+                for task in done:
+                    if not task.cancelled() and task.exception() is not None:
+                        exc = task.exception()
+                        assert exc is not None
+                        raise StepFailedError(tasks[task], exc) from exc
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if shower is not None:
+                shower.cancel()
+                await asyncio.gather(shower, return_exceptions=True)
+            if self.display is not None:
+                self.refresh_totals()
+                self.display.draw(final=True)
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+def run_coroutine_sync(coro: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coro`` to completion from synchronous code.
+
+    Uses ``asyncio.run`` (Ctrl-C cancels the coroutine and raises KeyboardInterrupt);
+    inside an already running loop (Jupyter) it runs in a helper thread instead.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coro)
+        except BaseException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, name="distilabel-pipeline")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]  # type: ignore[no-any-return]

@@ -1,0 +1,297 @@
+"""``Pipeline``: build a DAG of steps in a ``with`` block and run it.
+
+::
+
+    with Pipeline(name="text-generation-pipeline") as pipeline:
+        load = LoadDataFromDicts(name="load", data=[{"instruction": "..."}])
+        generate = TextGeneration(name="generate", llm=llm)
+        load >> generate
+
+    distiset = pipeline.run(parameters={"generate": {"llm": {"generation_kwargs": {...}}}})
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Mapping, Optional, Union
+
+from distilabel.distiset import Distiset, StepRows
+from distilabel.errors import DistilabelUserError
+from distilabel.pipeline._dag import DAG
+from distilabel.pipeline._engine import LocalEngine, run_coroutine_sync
+from distilabel.pipeline._progress import ProgressDisplay, StepProgress
+from distilabel.pipeline._serialize import pipeline_from_dict, pipeline_to_dict, read_config
+from distilabel.pipeline._signature import step_signatures, structure_signature
+from distilabel.pipeline._store import RunLock, StepStore, cache_root, check_writable
+from distilabel.pipeline._validate import apply_parameters, validate_dag
+from distilabel.runtime_parameters import RuntimeParameterInfo
+from distilabel.steps._base import _Step
+from distilabel.steps._context import pop_pipeline, push_pipeline
+
+__all__ = ["Pipeline"]
+
+_logger = logging.getLogger("distilabel.pipeline")
+_KEEP_SNAPSHOTS = 5
+
+
+class Pipeline:
+    """A named DAG of steps, run locally with durable, resumable progress.
+
+    Args:
+        name: the pipeline's name (part of its cache key).
+        description: a free text description, kept in the YAML and the dataset card.
+        cache_dir: where run directories live (default ``$DISTILABEL_CACHE_DIR`` or
+            ``~/.cache/distilabel``).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        description: Optional[str] = None,
+        cache_dir: Optional[Union[str, os.PathLike[str]]] = None,
+    ) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise DistilabelUserError("Pipeline needs a non-empty `name`.")
+        self.name = name
+        self.description = description
+        self.dag = DAG()
+        self._cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else None
+        self._tokens: list[contextvars.Token[Any]] = []
+
+    # -- building -----------------------------------------------------------------------
+
+    def __enter__(self) -> Pipeline:
+        self._tokens.append(push_pipeline(self))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        pop_pipeline(self._tokens.pop())
+
+    def _add_step(self, step: _Step) -> None:
+        self.dag.add_step(step)
+
+    def _connect(self, source: _Step, target: _Step) -> None:
+        self.dag.add_edge(source.name, target.name)
+
+    def _unique_step_name(self, base: str) -> str:
+        index = 0
+        while f"{base}_{index}" in self.dag.steps:
+            index += 1
+        return f"{base}_{index}"
+
+    @property
+    def steps(self) -> dict[str, _Step]:
+        """The steps by name, in the order they were created."""
+        return dict(self.dag.steps)
+
+    def get_step(self, name: str) -> _Step:
+        """The step called ``name``.
+
+        Raises:
+            KeyError: no such step (the message lists the steps).
+        """
+        try:
+            return self.dag.steps[name]
+        except KeyError:
+            raise KeyError(
+                f"No step '{name}' in pipeline '{self.name}'; steps: {', '.join(self.dag.steps)}."
+            ) from None
+
+    # -- checking -----------------------------------------------------------------------
+
+    def validate(self, parameters: Optional[Mapping[str, Any]] = None) -> list[str]:
+        """Set ``parameters`` and check the pipeline can run; return the step order.
+
+        Nothing is loaded. Raises on unknown step or parameter names, invalid values,
+        cycles, steps without input, input columns no predecessor produces and required
+        runtime parameters without a value.
+        """
+        apply_parameters(self.dag, parameters)
+        return validate_dag(self.dag, self.name)
+
+    def get_runtime_parameters_info(self) -> dict[str, list[RuntimeParameterInfo]]:
+        """Every step's runtime parameters (nested for its LLM)."""
+        return {name: step.get_runtime_parameters_info() for name, step in self.dag.steps.items()}
+
+    # -- cache --------------------------------------------------------------------------
+
+    @property
+    def signature(self) -> str:
+        """A digest of the pipeline's structure: name, steps and connections."""
+        return structure_signature(self.name, self.dag)
+
+    @property
+    def cache_dir(self) -> Path:
+        """The directory holding this pipeline's run directories."""
+        return self._cache_dir or cache_root()
+
+    @property
+    def run_dir(self) -> Path:
+        """Where this pipeline's progress is stored (keyed by its signature)."""
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name).strip("._") or "pipeline"
+        return self.cache_dir / "pipelines" / safe / self.signature[:16]
+
+    # -- running ------------------------------------------------------------------------
+
+    def run(
+        self,
+        parameters: Optional[Mapping[str, Any]] = None,
+        use_cache: bool = True,
+        show_progress: Optional[bool] = None,
+    ) -> Distiset:
+        """Validate, then run every step; return the leaf steps' rows.
+
+        Args:
+            parameters: ``{step_name: {parameter: value, "llm": {...}}}``.
+            use_cache: resume from (and reuse) what earlier runs of this pipeline
+                committed; ``False`` starts from scratch.
+            show_progress: draw per-step progress on stderr (default: when it is a
+                terminal).
+
+        Returns:
+            A ``Distiset``; ``complete`` is false when Ctrl-C stopped the run (what
+            finished is kept, and running again resumes).
+
+        Raises:
+            PipelineValidationError: the pipeline cannot run as built.
+            StepFailedError: a step failed (finished work is kept for a rerun).
+        """
+        order = self.validate(parameters)
+        run_dir = self.run_dir
+        check_writable(run_dir)
+        lock = RunLock(run_dir / "lock")
+        lock.acquire()
+        try:
+            return self._run_locked(order, run_dir, use_cache, show_progress)
+        finally:
+            lock.release()
+
+    def _run_locked(
+        self, order: list[str], run_dir: Path, use_cache: bool, show_progress: Optional[bool]
+    ) -> Distiset:
+        dumped = self.dump()
+        step_dumps = {entry["name"]: entry["step"] for entry in dumped["pipeline"]["steps"]}
+        signatures = step_signatures(self.dag, order, step_dumps)
+        stores: dict[str, StepStore] = {}
+        for name in order:
+            store = StepStore(run_dir / "steps" / name, signatures[name])
+            store.open(reset=not use_cache)
+            stores[name] = store
+            if store.done:
+                _logger.info("Step '%s': reusing %d cached rows.", name, store.committed_rows)
+            elif store.reused:
+                _logger.info("Step '%s': resuming after %d committed rows.", name,
+                             store.committed_rows)
+        yaml_text = self._config_text(dumped)
+        (run_dir / "pipeline.yaml").write_text(yaml_text, encoding="utf-8")
+        progress = {name: StepProgress(name) for name in order}
+        if show_progress is None:
+            show_progress = sys.stderr.isatty()
+        display = ProgressDisplay(list(progress.values())) if show_progress else None
+        engine = LocalEngine(self.dag, order, stores, progress, display)
+        complete = True
+        started = time.monotonic()
+        try:
+            run_coroutine_sync(engine.run())
+        except KeyboardInterrupt:
+            complete = False
+            _logger.warning(
+                "Pipeline '%s' interrupted; finished batches are kept in %s. Run it again to"
+                " resume.", self.name, run_dir,
+            )
+        finally:
+            for store in stores.values():
+                store.close()
+        _logger.info("Pipeline '%s' finished in %.1f s.", self.name, time.monotonic() - started)
+        return self._distiset(stores, run_dir, yaml_text, complete)
+
+    def _distiset(
+        self, stores: dict[str, StepStore], run_dir: Path, yaml_text: str, complete: bool
+    ) -> Distiset:
+        """Snapshot the leaves' batch files (hard links) so later runs cannot change them."""
+        snapshots = run_dir / "distisets"
+        target = snapshots / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.time_ns()}"
+        target.mkdir(parents=True)
+        data: dict[str, StepRows] = {}
+        for name in self.dag.leaves:
+            store = stores[name]
+            link = target / f"{name}.batches.jsonl"
+            if store.batches_path.exists():
+                try:
+                    os.link(store.batches_path, link)
+                except OSError:
+                    shutil.copyfile(store.batches_path, link)
+            else:
+                link.write_bytes(b"")
+            data[name] = StepRows(link, store.committed_rows, layout="batches")
+        old = sorted(p for p in snapshots.iterdir() if p.is_dir())[:-_KEEP_SNAPSHOTS]
+        for path in old:
+            shutil.rmtree(path, ignore_errors=True)
+        return Distiset(data, pipeline_yaml=yaml_text, complete=complete)
+
+    # -- serialization ------------------------------------------------------------------
+
+    def dump(self) -> dict[str, Any]:
+        """The pipeline as a plain dict: steps with type info, connections; no secrets."""
+        return pipeline_to_dict(self)
+
+    def to_yaml(self) -> str:
+        """The pipeline as YAML text."""
+        return self._yaml(self.dump())
+
+    def _config_text(self, dumped: dict[str, Any]) -> str:
+        """YAML for a small pipeline; for a big one (inline data) JSON, which is also YAML
+        and far quicker to write."""
+        import json
+
+        text = json.dumps(dumped, ensure_ascii=False)
+        return self._yaml(dumped) if len(text) < 200_000 else text
+
+    @staticmethod
+    def _yaml(data: dict[str, Any]) -> str:
+        import yaml
+
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+
+    def save(self, path: Union[str, os.PathLike[str]], format: Optional[str] = None) -> Path:
+        """Write the pipeline to ``path`` as ``"yaml"`` or ``"json"`` (default: from the
+        extension, YAML otherwise)."""
+        import json
+
+        target = Path(path)
+        fmt = format or ("json" if target.suffix.lower() == ".json" else "yaml")
+        if fmt not in ("yaml", "json"):
+            raise DistilabelUserError(f"Unknown pipeline format {fmt!r}; use 'yaml' or 'json'.")
+        text = json.dumps(self.dump(), indent=2) if fmt == "json" else self.to_yaml()
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Pipeline:
+        """Rebuild a pipeline from ``dump()`` output (classes are imported by type info)."""
+        return pipeline_from_dict(cls, data)
+
+    @classmethod
+    def from_yaml(cls, path: Union[str, os.PathLike[str]]) -> Pipeline:
+        """Load a pipeline saved as YAML (or JSON, which is YAML too)."""
+        return cls.from_dict(read_config(Path(path)))
+
+    from_json = from_yaml
+    from_file = from_yaml
+
+    def __repr__(self) -> str:
+        return f"Pipeline(name={self.name!r}, steps={list(self.dag.steps)})"

@@ -1,0 +1,126 @@
+"""``StepRunner``: what the local engine does for every step, whatever its kind.
+
+Load the step in a worker thread, process its input batches, commit each output batch
+to the step's store *before* sending it on (so what a successor has seen is always
+durable), mark the step done and unload it. Subclasses (``_runners``,
+``_async_runner``) define ``process`` for each kind of step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from typing import Any, Callable, Optional, TypeVar
+
+from distilabel.llms import AsyncLLM
+from distilabel.pipeline._channels import Channel, StepInputs
+from distilabel.pipeline._progress import StepProgress
+from distilabel.pipeline._store import StepStore
+from distilabel.steps._base import _Step
+from distilabel.steps.tasks._base import Task
+from distilabel.steps.typing import Row
+
+__all__ = ["StepRunner"]
+
+_logger = logging.getLogger("distilabel.pipeline")
+_T = TypeVar("_T")
+
+
+class StepRunner:
+    """Load, run, commit, forward, unload: what every kind of step shares."""
+
+    def __init__(
+        self,
+        step: _Step,
+        store: StepStore,
+        inputs: Optional[StepInputs],
+        outputs: list[Channel],
+        progress: StepProgress,
+    ) -> None:
+        self.step = step
+        self.store = store
+        self.inputs = inputs
+        self.outputs = outputs
+        self.progress = progress
+        self.executor: Optional[concurrent.futures.Executor] = None
+        self._busy: set[concurrent.futures.Future[Any]] = set()
+
+    async def in_thread(self, func: Callable[..., _T], *args: Any) -> _T:
+        """Run ``func(*args)`` in the engine's worker threads.
+
+        The call is tracked: a cancelled runner waits for its threads to finish
+        (``settle``) before it unloads the step, so an LLM is never unloaded while a
+        thread is still generating with it.
+        """
+        if self.executor is None:
+            return await asyncio.get_running_loop().run_in_executor(None, func, *args)
+        future = self.executor.submit(func, *args)
+        self._busy.add(future)
+        future.add_done_callback(self._busy.discard)
+        return await asyncio.wrap_future(future)
+
+    async def settle(self) -> None:
+        """Wait until no worker thread of this runner is still running."""
+        while self._busy:
+            await asyncio.wait([asyncio.wrap_future(f) for f in list(self._busy)])
+
+    def _async_llms(self) -> list[AsyncLLM]:
+        return [
+            value for name in type(self.step).model_fields
+            if isinstance(value := getattr(self.step, name, None), AsyncLLM)
+        ]
+
+    async def run(self) -> None:
+        """Run the step to completion (or until cancelled)."""
+        self.progress.state = "loading"
+        loop = asyncio.get_running_loop()
+        for llm in self._async_llms():
+            llm.use_event_loop(loop)
+        loaded = False
+        try:
+            await self.in_thread(self.step.load)
+            loaded = True
+            self.progress.start()
+            await self.process()
+            self.store.mark_done()
+            self.progress.finish("done")
+            for channel in self.outputs:
+                await channel.queue.put(None)
+        except asyncio.CancelledError:
+            self.progress.finish("stopped")
+            raise
+        except BaseException:
+            self.progress.finish("failed")
+            raise
+        finally:
+            await self.settle()
+            if loaded:
+                try:
+                    await self.in_thread(self.step.unload)
+                except Exception as exc:  # an unload failure must not hide the real outcome
+                    _logger.warning("Step '%s' failed to unload: %s", self.step.name, exc)
+            for llm in self._async_llms():
+                llm.use_event_loop(None)
+            self.store.close()
+
+    async def process(self) -> None:
+        """Produce and emit every output batch."""
+        raise NotImplementedError
+
+    async def emit(
+        self, rows: list[Row], consumed: dict[str, int], done_rows: int, errors: int = 0
+    ) -> None:
+        """Commit a batch, count it, and pass it to every successor (copies for all but
+        the last, so one successor's changes never leak into another's rows)."""
+        self.store.commit(rows, consumed, errors)
+        self.progress.advance(done_rows, errors)
+        if not rows:
+            return
+        last = len(self.outputs) - 1
+        for index, channel in enumerate(self.outputs):
+            await channel.queue.put(rows if index == last else [dict(r) for r in rows])
+
+    def count_errors(self, rows: list[Row]) -> int:
+        """Rows of this batch that record a failure of this step."""
+        return self.step.count_errors(rows) if isinstance(self.step, Task) else 0

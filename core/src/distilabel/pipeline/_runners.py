@@ -1,0 +1,131 @@
+"""Runners of generator, batch and global steps, and ``make_runner`` to pick one.
+
+CPU work and synchronous LLM calls run in worker threads; a task with an ``AsyncLLM``
+gets the ``AsyncTaskRunner`` (``_async_runner``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Optional
+
+from distilabel.pipeline._async_runner import AsyncTaskRunner
+from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
+from distilabel.pipeline._progress import StepProgress
+from distilabel.pipeline._runner_base import StepRunner
+from distilabel.pipeline._store import StepStore
+from distilabel.steps._base import GeneratorStep, Step, _Step
+from distilabel.steps.tasks._base import Task
+from distilabel.steps.typing import Row
+
+__all__ = ["AsyncTaskRunner", "StepRunner", "make_runner"]
+
+
+class GeneratorRunner(StepRunner):
+    """Pull ``(batch, is_last)`` pairs from a generator step, from where it left off.
+
+    Each batch is pulled in a worker thread, unless the step says its ``process`` is
+    cheap and never blocks (``runs_inline``, e.g. ``LoadDataFromDicts``): then it runs on
+    the loop, sparing a thread hop per batch.
+    """
+
+    async def process(self) -> None:
+        step = self.step
+        assert isinstance(step, GeneratorStep)
+        offset = self.store.committed_rows
+        self.progress.done = self.progress.resumed = offset
+        self.progress.total = step.total_rows()
+        source = step.process_applying_mappings(offset=offset)
+        inline = step.runs_inline
+        try:
+            while True:
+                if inline:
+                    item = next(source, None)
+                    await asyncio.sleep(0)
+                else:
+                    item = await self.in_thread(next, source, None)
+                if item is None:
+                    break
+                batch, last = item
+                offset += len(batch)
+                await self.emit(batch, {"offset": offset}, len(batch))
+                if last:
+                    break
+        finally:
+            await self.settle()
+            getattr(source, "close", lambda: None)()
+
+
+class BatchRunner(StepRunner):
+    """Run ``process`` on each input batch in a worker thread (CPU steps, sync LLMs)."""
+
+    def _process(self, taken: TakenBatch) -> list[Row]:
+        step = self.step
+        assert isinstance(step, Step)
+        if step.takes_multiple_inputs():
+            args = [rows for _pred, _start, rows in taken.parts]
+        else:
+            args = [taken.concatenated()[0]]
+        out: list[Row] = []
+        for batch in step.process_applying_mappings(*args):
+            out.extend(batch)
+        return out
+
+    async def process(self) -> None:
+        assert self.inputs is not None and isinstance(self.step, Step)
+        self.progress.done = self.progress.resumed = sum(self.inputs.offsets.values())
+        size = self.step.input_batch_size or 50
+        while (taken := await self.inputs.take(size)) is not None:
+            rows = await self.in_thread(self._process, taken)
+            await self.emit(rows, taken.consumed, taken.size, self.count_errors(rows))
+
+
+class GlobalRunner(BatchRunner):
+    """Gather every input row, run ``process`` once, commit all output atomically."""
+
+    async def process(self) -> None:
+        assert self.inputs is not None and isinstance(self.step, Step)
+        if self.store.committed_batches:
+            return  # all output was committed (atomically) before a crash; successors replay it
+        taken = await self.inputs.take(None)
+        if taken is None:
+            self.store.commit_all([], dict(self.inputs.offsets))
+            return
+        step = self.step
+        if step.takes_multiple_inputs():
+            args = [rows for _pred, _start, rows in taken.parts]
+        else:
+            args = [taken.concatenated()[0]]
+
+        def run_all() -> list[list[Row]]:
+            return [list(batch) for batch in step.process_applying_mappings(*args)]
+
+        batches = await self.in_thread(run_all)
+        self.store.commit_all(batches, taken.consumed)
+        self.progress.advance(taken.size)
+        last = len(self.outputs) - 1
+        for batch in batches:
+            if not batch:
+                continue
+            for index, channel in enumerate(self.outputs):
+                await channel.queue.put(batch if index == last else [dict(r) for r in batch])
+
+
+def make_runner(
+    step: _Step,
+    store: StepStore,
+    inputs: Optional[StepInputs],
+    outputs: list[Channel],
+    progress: StepProgress,
+) -> StepRunner:
+    """The runner for ``step``'s kind."""
+    cls: type[StepRunner]
+    if isinstance(step, GeneratorStep):
+        cls = GeneratorRunner
+    elif step.is_global:
+        cls = GlobalRunner
+    elif isinstance(step, Task) and step.generates_per_row():
+        cls = AsyncTaskRunner
+    else:
+        cls = BatchRunner
+    return cls(step, store, inputs, outputs, progress)

@@ -1,0 +1,342 @@
+"""Durable progress: each step's committed batches, row journal and completion marker.
+
+A run directory holds one folder per step::
+
+    <run_dir>/steps/<step>/signature      the step's configuration signature
+    <run_dir>/steps/<step>/batches.jsonl  committed output batches, one per line
+    <run_dir>/steps/<step>/journal.jsonl  per-row LLM results not yet in a batch
+    <run_dir>/steps/<step>/done.json      written once the step has finished
+
+A batch line is ``<header JSON>\\t<rows JSON>\\n`` and is written with a single
+``write`` on a file opened for appending, so a process killed at any moment leaves
+either the whole line or a torn tail, which the next open cuts off. The header records
+how many rows of each predecessor the batch consumed, so a resumed step knows where to
+continue. Set ``DISTILABEL_FSYNC=1`` to also survive power loss (an fsync per commit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from distilabel.errors import DistilabelUserError
+from distilabel.steps.typing import Row
+
+__all__ = [
+    "BatchRecord",
+    "RunLock",
+    "StepStore",
+    "cache_root",
+    "check_writable",
+    "dumps_rows",
+    "iter_batch_file",
+]
+
+_SEP = b"\t"
+
+
+def cache_root() -> Path:
+    """The cache directory: ``$DISTILABEL_CACHE_DIR`` or ``~/.cache/distilabel``."""
+    env = os.environ.get("DISTILABEL_CACHE_DIR")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "distilabel"
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return value.tolist()
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(
+        f"A row holds a {type(value).__name__}, which cannot be stored as JSON; make the"
+        " step output plain values (str, int, float, bool, None, lists, dicts)."
+    )
+
+
+def dumps_rows(rows: Any) -> bytes:
+    """Serialise rows (or any JSON-like value) compactly to UTF-8 bytes."""
+    return json.dumps(
+        rows, ensure_ascii=False, separators=(",", ":"), default=_json_default
+    ).encode("utf-8")
+
+
+class BatchRecord:
+    """The header of one committed batch."""
+
+    __slots__ = ("consumed", "errors", "rows")
+
+    def __init__(self, rows: int, consumed: dict[str, int], errors: int) -> None:
+        self.rows = rows
+        self.consumed = consumed
+        self.errors = errors
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def iter_batch_file(
+    path: Path, limit: Optional[int] = None
+) -> Iterator[tuple[BatchRecord, bytes, int]]:
+    """Yield ``(header, rows_json, line_size)`` for the first ``limit`` complete lines."""
+    if not path.exists():
+        return
+    count = 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            if limit is not None and count >= limit:
+                return
+            if not line.endswith(b"\n"):
+                return
+            head, sep, body = line.partition(_SEP)
+            if not sep:
+                return
+            try:
+                header = json.loads(head)
+            except ValueError:
+                return
+            body = body[:-1]
+            if header.get("len") != len(body):
+                return
+            count += 1
+            yield BatchRecord(header["n"], header["c"], header.get("e", 0)), body, len(line)
+
+
+class StepStore:
+    """The durable state of one step in one run directory."""
+
+    def __init__(self, directory: Path, signature: str, fsync: Optional[bool] = None) -> None:
+        self.dir = directory
+        self.signature = signature
+        self.fsync = os.environ.get("DISTILABEL_FSYNC") == "1" if fsync is None else fsync
+        self.batches_path = directory / "batches.jsonl"
+        self.journal_path = directory / "journal.jsonl"
+        self.done_path = directory / "done.json"
+        self.committed_batches = 0
+        self.committed_rows = 0
+        self.errors = 0
+        self.consumed: dict[str, int] = {}
+        self.done = False
+        self.reused = False
+        self._fd: Optional[int] = None
+        self._journal_fd: Optional[int] = None
+
+    # -- opening ------------------------------------------------------------------------
+
+    def open(self, reset: bool) -> None:
+        """Open the store, keeping what a previous run committed unless ``reset`` or the
+        step's signature changed."""
+        signature_path = self.dir / "signature"
+        previous = signature_path.read_text() if signature_path.exists() else None
+        if reset or previous != self.signature:
+            self.clear()
+            self.dir.mkdir(parents=True, exist_ok=True)
+            _atomic_write(signature_path, self.signature.encode())
+        else:
+            self._scan()
+        self._fd = os.open(self.batches_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def clear(self) -> None:
+        """Delete everything stored for this step."""
+        self.close()
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.committed_batches = self.committed_rows = self.errors = 0
+        self.consumed = {}
+        self.done = False
+        self.reused = False
+
+    def _scan(self) -> None:
+        valid = 0
+        for record, _body, size in iter_batch_file(self.batches_path):
+            self.committed_batches += 1
+            self.committed_rows += record.rows
+            self.errors += record.errors
+            self.consumed = dict(record.consumed)
+            valid += size
+        if self.batches_path.exists() and self.batches_path.stat().st_size > valid:
+            with open(self.batches_path, "r+b") as fh:  # cut a torn tail off
+                fh.truncate(valid)
+        if self.done_path.exists():
+            try:
+                done = json.loads(self.done_path.read_text())
+            except ValueError:
+                done = {}
+            self.done = done.get("batches") == self.committed_batches
+        self.reused = self.committed_batches > 0 or self.done
+
+    def close(self) -> None:
+        """Close the open files (the stored data stays)."""
+        for attr in ("_fd", "_journal_fd"):
+            fd = getattr(self, attr)
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+                setattr(self, attr, None)
+
+    # -- committing ---------------------------------------------------------------------
+
+    def commit(self, rows: list[Row], consumed: dict[str, int], errors: int = 0) -> None:
+        """Append one batch atomically: its rows and the input offsets it consumed."""
+        body = dumps_rows(rows)
+        header = json.dumps(
+            {"n": len(rows), "c": consumed, "e": errors, "len": len(body)},
+            separators=(",", ":"),
+        ).encode()
+        assert self._fd is not None, "StepStore.open() must be called before commit()"
+        _write_all(self._fd, header + _SEP + body + b"\n")
+        if self.fsync:
+            os.fsync(self._fd)
+        self.committed_batches += 1
+        self.committed_rows += len(rows)
+        self.errors += errors
+        self.consumed = dict(consumed)
+
+    def commit_all(self, batches: list[list[Row]], consumed: dict[str, int]) -> None:
+        """Replace the batch file with ``batches`` in one atomic rename (global steps)."""
+        self.close()
+        tmp = self.batches_path.with_name("batches.jsonl.tmp")
+        with open(tmp, "wb") as fh:
+            for rows in batches:
+                body = dumps_rows(rows)
+                header = json.dumps(
+                    {"n": len(rows), "c": consumed, "e": 0, "len": len(body)},
+                    separators=(",", ":"),
+                ).encode()
+                fh.write(header + _SEP + body + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.batches_path)
+        self.committed_batches = len(batches)
+        self.committed_rows = sum(len(b) for b in batches)
+        self.consumed = dict(consumed)
+        self._fd = os.open(self.batches_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def mark_done(self) -> None:
+        """Record that the step finished; drop its journal."""
+        _atomic_write(
+            self.done_path,
+            json.dumps({"batches": self.committed_batches, "rows": self.committed_rows}).encode(),
+        )
+        self.done = True
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        with contextlib.suppress(FileNotFoundError):
+            self.journal_path.unlink()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def iter_batches(self, limit: Optional[int] = None) -> Iterator[list[Row]]:
+        """Yield the committed batches (the first ``limit`` of them), rows parsed."""
+        for _record, body, _size in iter_batch_file(self.batches_path, limit):
+            yield json.loads(body)
+
+    # -- per-row journal ----------------------------------------------------------------
+
+    def load_journal(self, keep: Any) -> dict[str, Any]:
+        """Read the journal, keep entries whose key satisfies ``keep`` and compact the file.
+
+        Each journal line is a JSON list of ``[key, output]`` pairs written in one go; a
+        torn last line is ignored.
+        """
+        entries: dict[str, Any] = {}
+        if self.journal_path.exists():
+            with open(self.journal_path, "rb") as fh:
+                for line in fh:
+                    if not line.endswith(b"\n"):
+                        break
+                    try:
+                        items = json.loads(line)
+                    except ValueError:
+                        break
+                    for key, output in items:
+                        if keep(key):
+                            entries[key] = output
+        data = dumps_rows(list(entries.items())) + b"\n" if entries else b""
+        _atomic_write(self.journal_path, data)
+        return entries
+
+    def rewrite_journal(self, entries: list[tuple[str, Any]]) -> None:
+        """Atomically replace the journal with ``entries`` (compaction)."""
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        _atomic_write(self.journal_path, dumps_rows(entries) + b"\n" if entries else b"")
+
+    def append_journal(self, entries: list[tuple[str, Any]]) -> None:
+        """Append per-row results (``(key, output)`` pairs) as one line in one write."""
+        if self._journal_fd is None:
+            self._journal_fd = os.open(
+                self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
+            )
+        _write_all(self._journal_fd, dumps_rows(entries) + b"\n")
+        if self.fsync:
+            os.fsync(self._journal_fd)
+
+
+def check_writable(directory: Path) -> None:
+    """Create ``directory`` or raise a clear error naming it and the fix."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DistilabelUserError(
+            f"Cannot create the run directory '{directory}': {exc}. Set DISTILABEL_CACHE_DIR"
+            " to a writable directory."
+        ) from None
+
+
+class RunLock:
+    """An exclusive lock on a run directory, released by the OS if the process dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: Optional[Any] = None
+
+    def acquire(self) -> None:
+        """Take the lock.
+
+        Raises:
+            DistilabelUserError: another process is running this pipeline in this directory.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; runs are not guarded
+            self._fh = fh
+            return
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise DistilabelUserError(
+                f"Another process is running this pipeline with run directory"
+                f" '{self.path.parent}'. Wait for it to finish, or use another"
+                " DISTILABEL_CACHE_DIR."
+            ) from None
+        self._fh = fh
+
+    def release(self) -> None:
+        """Release the lock."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None

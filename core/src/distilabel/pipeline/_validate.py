@@ -1,0 +1,130 @@
+"""Checks run before anything is loaded: graph shape, columns, runtime parameters."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Mapping, Optional
+
+from distilabel.errors import DistilabelUserError, UnknownRuntimeParameterError
+from distilabel.pipeline._dag import DAG, PipelineValidationError
+
+__all__ = ["PipelineValidationError", "apply_parameters", "available_columns", "validate_dag"]
+
+
+def apply_parameters(dag: DAG, parameters: Optional[Mapping[str, Any]]) -> None:
+    """Validate and set ``{step_name: {param: value}}`` on the steps.
+
+    Raises:
+        UnknownRuntimeParameterError: a step or parameter name is unknown (with the valid
+            names and the closest match).
+        RuntimeParameterError: a value has the wrong type.
+    """
+    if not parameters:
+        return
+    if not isinstance(parameters, Mapping):
+        raise DistilabelUserError(
+            f"`parameters` must map step names to their runtime parameters, got"
+            f" {type(parameters).__name__}."
+        )
+    unknown = [name for name in parameters if name not in dag.steps]
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, list(dag.steps), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "."
+        raise UnknownRuntimeParameterError(
+            f"Unknown step '{name}' in run parameters{hint} Steps: {', '.join(dag.steps)}."
+        )
+    for name, params in parameters.items():
+        dag.steps[name].set_runtime_parameters(params or {}, path=f"{name}.")
+
+
+def available_columns(dag: DAG, order: list[str]) -> dict[str, Optional[set[str]]]:
+    """The columns each step's output rows have (``None`` where only known at run time)."""
+    out: dict[str, Optional[set[str]]] = {}
+    for name in order:
+        step = dag.steps[name]
+        incoming = _incoming(dag, name, out)
+        out[name] = step.get_output_columns(incoming)
+    return out
+
+
+def _incoming(
+    dag: DAG, name: str, columns: dict[str, Optional[set[str]]]
+) -> Optional[set[str]]:
+    preds = dag.predecessors[name]
+    if not preds:
+        return set()
+    sets = [columns.get(p) for p in preds]
+    if any(s is None for s in sets):
+        return None
+    known = [s for s in sets if s is not None]
+    if dag.steps[name].takes_multiple_inputs():
+        return set().union(*known)
+    return set.intersection(*known)
+
+
+def validate_dag(dag: DAG, pipeline_name: str) -> list[str]:
+    """Check the pipeline can run; return the topological order.
+
+    Raises:
+        PipelineValidationError: with one line per problem, each naming the step.
+    """
+    if not dag.steps:
+        raise PipelineValidationError(
+            f"Pipeline '{pipeline_name}' has no steps. Create steps inside"
+            " `with Pipeline(...) as pipeline:` and connect them with `>>`."
+        )
+    order = dag.topological_order()
+    problems: list[str] = []
+    for name in order:
+        step = dag.steps[name]
+        preds = dag.predecessors[name]
+        if step.is_generator and preds:
+            problems.append(
+                f"Step '{name}' is a generator step and cannot receive rows, but"
+                f" {', '.join(repr(p) for p in preds)} are connected to it."
+            )
+        if not step.is_generator and not preds:
+            problems.append(
+                f"Step '{name}' ({type(step).__name__}) receives no rows: connect a step to it,"
+                f" e.g. `load >> {name}`, or remove it."
+            )
+    if not any(dag.steps[n].is_generator for n in order):
+        problems.append(
+            f"Pipeline '{pipeline_name}' has no generator step to produce rows; start it with"
+            " a loader such as LoadDataFromDicts or LoadDataFromFileSystem."
+        )
+    columns = available_columns(dag, order)
+    for name in order:
+        step = dag.steps[name]
+        if step.is_generator:
+            continue
+        incoming = _incoming(dag, name, columns)
+        if incoming is None:
+            continue
+        for column in step.required_input_columns():
+            if column not in incoming:
+                sources = ", ".join(f"'{p}'" for p in dag.predecessors[name])
+                mapping_hint = ""
+                close = difflib.get_close_matches(column, sorted(incoming), n=1)
+                if close:
+                    mapping_hint = (
+                        f" Did you mean '{close[0]}'? Map it with"
+                        f" input_mappings={{'{column}': '{close[0]}'}}."
+                    )
+                problems.append(
+                    f"Step '{name}' needs input column '{column}', but no step before it"
+                    f" ({sources}) produces it. Available: {', '.join(sorted(incoming)) or 'none'}."
+                    + mapping_hint
+                )
+    for name in order:
+        for missing in dag.steps[name].missing_runtime_parameters(prefix=f"{name}."):
+            problems.append(
+                f"Step '{name}' is missing the required runtime parameter '{missing}': pass it"
+                f" when building the step or in run(parameters={{'{name}': {{...}}}})"
+                f" (CLI: --param {missing}=VALUE)."
+            )
+    if problems:
+        header = f"Pipeline '{pipeline_name}' cannot run:"
+        raise PipelineValidationError(header + "\n- " + "\n- ".join(problems))
+    return order
