@@ -27,7 +27,7 @@ python -m pip install --quiet --upgrade pip setuptools wheel
 # a multi-GB CUDA build, so install the pin before anything that depends on torch.
 python -m pip install --quiet "torch==2.13.0"
 
-editable=(-e "core[testing]")
+editable=(-e "core[testing,ray]")
 for project in "${plugin_projects[@]}"; do
     editable+=(-e "$(dirname "$project")")
 done

@@ -64,8 +64,9 @@ def test_runtime_parameters_are_named_with_the_step() -> None:
         add.set_runtime_parameters({"factr": 2}, path="add.")
     message = str(err.value)
     assert "'factr' in 'add' (step 'add')" in message and "did you mean 'factor'" in message
-    assert {p["name"] for p in add.get_runtime_parameters_info()} == {"factor",
-                                                                       "input_batch_size"}
+    assert {p["name"] for p in add.get_runtime_parameters_info()} == {
+        "factor", "input_batch_size", "resources"
+    }
 
 
 def test_names_are_generated_unique_within_a_pipeline_and_checked() -> None:
@@ -128,7 +129,9 @@ def test_decorated_functions_become_step_classes() -> None:
 
     up = Upper(name="up")
     assert isinstance(up, Step) and Upper.__doc__ == "Upper-case the text."
-    assert [p["name"] for p in up.get_runtime_parameters_info()] == ["input_batch_size", "suffix"]
+    assert [p["name"] for p in up.get_runtime_parameters_info()] == [
+        "input_batch_size", "suffix", "resources"
+    ]
     up.set_runtime_parameters({"suffix": "?"})
     assert next(up.process_applying_mappings([{"text": "a"}])) == [{"text": "a", "upper": "A?"}]
 

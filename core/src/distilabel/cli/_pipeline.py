@@ -40,6 +40,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     run.add_argument(
         "--no-progress", action="store_true", help="Do not draw the progress display."
     )
+    run.add_argument(
+        "--engine", choices=["local", "ray"], default="local",
+        help="Run in this process (local) or on a Ray cluster (ray: RAY_ADDRESS or"
+        " --ray-address picks the cluster, else a local Ray starts).",
+    )
+    run.add_argument(
+        "--ray-address", metavar="ADDRESS",
+        help="With --engine ray: the cluster to join, e.g. 10.0.0.1:6379 or ray://head:10001.",
+    )
     run.set_defaults(handler=_run)
 
     info = sub.add_parser("info", help="Show a pipeline's steps, connections and parameters.")
@@ -85,6 +94,8 @@ def _run(args: argparse.Namespace) -> int:
         parameters=parse_params(args.param),
         use_cache=not args.ignore_cache,
         show_progress=not args.no_progress,
+        engine=args.engine,
+        ray_init_kwargs={"address": args.ray_address} if args.ray_address else None,
     )
     for name, rows in distiset.items():
         print(f"{name}: {len(rows)} rows")

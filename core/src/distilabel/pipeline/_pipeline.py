@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 
 from distilabel.distiset import Distiset, StepRows
 from distilabel.errors import DistilabelUserError
@@ -35,6 +35,9 @@ from distilabel.pipeline._validate import apply_parameters, validate_dag
 from distilabel.runtime_parameters import RuntimeParameterInfo
 from distilabel.steps._base import _Step
 from distilabel.steps._context import pop_pipeline, push_pipeline
+
+if TYPE_CHECKING:
+    from distilabel.pipeline._ray_run import RayPipeline
 
 __all__ = ["Pipeline"]
 
@@ -151,6 +154,8 @@ class Pipeline:
         parameters: Optional[Mapping[str, Any]] = None,
         use_cache: bool = True,
         show_progress: Optional[bool] = None,
+        engine: str = "local",
+        ray_init_kwargs: Optional[Mapping[str, Any]] = None,
     ) -> Distiset:
         """Validate, then run every step; return the leaf steps' rows.
 
@@ -160,6 +165,8 @@ class Pipeline:
                 committed; ``False`` starts from scratch.
             show_progress: draw per-step progress on stderr (default: when it is a
                 terminal).
+            engine: ``"local"`` (this process) or ``"ray"`` (a Ray cluster, see ``ray()``).
+            ray_init_kwargs: with ``engine="ray"``, arguments for ``ray.init``.
 
         Returns:
             A ``Distiset``; ``complete`` is false when Ctrl-C stopped the run (what
@@ -169,6 +176,12 @@ class Pipeline:
             PipelineValidationError: the pipeline cannot run as built.
             StepFailedError: a step failed (finished work is kept for a rerun).
         """
+        if engine == "ray":
+            return self.ray(ray_init_kwargs=ray_init_kwargs).run(
+                parameters, use_cache=use_cache, show_progress=show_progress
+            )
+        if engine != "local":
+            raise DistilabelUserError(f"Unknown engine {engine!r}; use 'local' or 'ray'.")
         order = self.validate(parameters)
         run_dir = self.run_dir
         check_writable(run_dir)
@@ -179,8 +192,35 @@ class Pipeline:
         finally:
             lock.release()
 
+    def ray(
+        self,
+        ray_init_kwargs: Optional[Mapping[str, Any]] = None,
+        resources: Optional[Mapping[str, Any]] = None,
+        max_restarts: int = 3,
+    ) -> RayPipeline:
+        """This pipeline on the Ray engine: ``pipeline.ray().run(parameters=...)``.
+
+        Args:
+            ray_init_kwargs: arguments for ``ray.init`` (default: ``RAY_ADDRESS`` or a
+                local Ray).
+            resources: per step name, ``StepResources`` (or a dict of its fields)
+                overriding the step's own ``resources``.
+            max_restarts: how often a step's replicas may die and be replaced before the
+                step fails.
+        """
+        from distilabel.pipeline._ray_run import RayPipeline
+
+        return RayPipeline(
+            self, ray_init_kwargs=ray_init_kwargs, resources=resources, max_restarts=max_restarts
+        )
+
     def _run_locked(
-        self, order: list[str], run_dir: Path, use_cache: bool, show_progress: Optional[bool]
+        self,
+        order: list[str],
+        run_dir: Path,
+        use_cache: bool,
+        show_progress: Optional[bool],
+        engine_factory: Callable[..., Any] = LocalEngine,
     ) -> Distiset:
         dumped = self.dump()
         step_dumps = {entry["name"]: entry["step"] for entry in dumped["pipeline"]["steps"]}
@@ -201,7 +241,7 @@ class Pipeline:
         if show_progress is None:
             show_progress = sys.stderr.isatty()
         display = ProgressDisplay(list(progress.values())) if show_progress else None
-        engine = LocalEngine(self.dag, order, stores, progress, display)
+        engine = engine_factory(self.dag, order, stores, progress, display)
         complete = True
         started = time.monotonic()
         try:

@@ -11,6 +11,7 @@ from distilabel.steps._decorator import step
 from distilabel.steps._load_dicts import LoadDataFromDicts
 from distilabel.steps._load_files import LoadDataFromFileSystem
 from distilabel.steps._load_hub import LoadDataFromHub
+from distilabel.steps._resources import StepResources
 from distilabel.steps.typing import GeneratorStepOutput, StepColumns, StepInput, StepOutput
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "StepColumns",
     "StepInput",
     "StepOutput",
+    "StepResources",
     "step",
 ]

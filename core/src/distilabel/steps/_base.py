@@ -21,6 +21,7 @@ from distilabel.errors import DistilabelUserError
 from distilabel.runtime_parameters import RuntimeParameter, RuntimeParametersModel
 from distilabel.serialization import TYPE_INFO_KEY, Serializable, import_type
 from distilabel.steps._context import current_pipeline
+from distilabel.steps._resources import StepResources
 from distilabel.steps.typing import (
     GeneratorStepOutput,
     Row,
@@ -66,6 +67,11 @@ class _Step(RuntimeParametersModel, Serializable, ABC):
     output_mappings: dict[str, str] = Field(
         default_factory=dict,
         description="Rename output columns: {step_output_column: new_name}.",
+    )
+    resources: StepResources = Field(
+        default_factory=StepResources,
+        description="Replicas and per-replica resources on a cluster engine (Ray); the local"
+        " engine ignores them.",
     )
     pipeline: Any = Field(default=None, exclude=True, repr=False)
 

@@ -1,0 +1,123 @@
+"""The Ray engine spreads a CPU-bound step over its replicas.
+
+    python benchmarks/bench_ray.py [--runs 2] [--seconds 16]
+
+Starts a local Ray with 2 CPUs (loopback only), then times, alternately and ``--runs``
+times each, the whole ``run`` of ``LoadDataFromDicts >> Hash`` on Ray where ``Hash`` is
+pure-Python CPU work (about ``--seconds`` of it on one core) with 1 replica (the
+baseline) and with 2 replicas, each reserving one CPU. Actor start-up is included.
+Prints medians, the speed-up and the machine's load average before and after.
+Bar: 2 replicas at least 1.6x faster than 1. Exits 1 when the bar is missed.
+Timings on a shared 2-core VM are noisy: run it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+# Read when Ray is imported: keep the cluster on loopback and send no usage report.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+
+from distilabel.pipeline import Pipeline
+from distilabel.pipeline._ray_run import RayPipeline
+from distilabel.steps import LoadDataFromDicts, StepInput, StepOutput, step
+
+BAR = 1.6
+ROWS = 400
+
+
+def spin(seed: str, rounds: int) -> str:
+    """``rounds`` chained SHA-256 hashes: CPU-bound, holds the GIL."""
+    digest = seed.encode()
+    for _ in range(rounds):
+        digest = hashlib.sha256(digest).digest()
+    return digest.hex()[:16]
+
+
+@step(inputs=["seed", "rounds"], outputs=["digest"])
+def Hash(inputs: StepInput) -> StepOutput:
+    """Hash each row's seed ``rounds`` times."""
+    for row in inputs:
+        row["digest"] = spin(row["seed"], row["rounds"])
+    yield inputs
+
+
+def calibrate(seconds: float) -> int:
+    """Rounds per row so that ROWS rows take about ``seconds`` on one core."""
+    start = time.perf_counter()
+    spin("calibrate", 200_000)
+    per_round = (time.perf_counter() - start) / 200_000
+    return max(1, int(seconds / ROWS / per_round))
+
+
+def build(rounds: int, replicas: int) -> tuple[Pipeline, dict[str, dict[str, float]]]:
+    with Pipeline(name=f"bench-ray-{replicas}") as pipeline:
+        load = LoadDataFromDicts(
+            name="load",
+            data=[{"seed": f"row {i}", "rounds": rounds} for i in range(ROWS)],
+            batch_size=10,
+        )
+        work = Hash(name="hash", input_batch_size=10)
+        load >> work
+    return pipeline, {"hash": {"replicas": replicas, "cpus": 1}}
+
+
+def timed_run(rounds: int, replicas: int) -> float:
+    pipeline, resources = build(rounds, replicas)
+    start = time.perf_counter()
+    distiset = RayPipeline(pipeline, resources=resources).run(
+        use_cache=False, show_progress=False
+    )
+    elapsed = time.perf_counter() - start
+    rows = list(distiset["hash"])
+    assert len(rows) == ROWS and rows[0]["digest"] == spin("row 0", rounds)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=2, help="runs of each configuration")
+    parser.add_argument("--seconds", type=float, default=16.0,
+                        help="CPU seconds of work per run (one core)")
+    args = parser.parse_args()
+
+    import ray
+
+    load_before = os.getloadavg()
+    rounds = calibrate(args.seconds)
+    os.environ["DISTILABEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-ray-")
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
+    times: dict[int, list[float]] = {1: [], 2: []}
+    try:
+        timed_run(max(1, rounds // 100), 2)  # warm-up: worker processes, imports
+        for _ in range(args.runs):
+            for replicas in (1, 2):
+                times[replicas].append(timed_run(rounds, replicas))
+    finally:
+        ray.shutdown()
+    load_after = os.getloadavg()
+
+    one, two = statistics.median(times[1]), statistics.median(times[2])
+    ratio = one / two
+    print(f"machine: {os.cpu_count()} CPUs; load average (1/5/15 min) before"
+          f" {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, after"
+          f" {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}")
+    print(f"work: {ROWS} rows x {rounds} SHA-256 rounds (~{args.seconds:g} s on one core)")
+    print(f"1 replica  (baseline): median {one:6.2f} s  runs {[round(t, 2) for t in times[1]]}")
+    print(f"2 replicas           : median {two:6.2f} s  runs {[round(t, 2) for t in times[2]]}")
+    print(f"speed-up: {ratio:.2f}x (bar >= {BAR}x), saved {one - two:.2f} s")
+    if ratio < BAR:
+        print("FAIL: 2 replicas are not 1.6x faster than 1", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

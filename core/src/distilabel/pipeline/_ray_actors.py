@@ -1,0 +1,257 @@
+"""What runs inside Ray actors: a step's replica and the run's store writer.
+
+These are plain classes; the Ray engine wraps them with ``ray.remote`` when it runs, so
+importing this module never imports Ray. A replica receives an input batch as *parts*
+(per predecessor, the rows inline or as slices of object references to a predecessor's
+output), runs the step on it and returns ``(meta, rows)`` as two objects, so the driver
+reads the small ``meta`` while the rows stay in the object store until the successor
+replicas and the writer fetch them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import socket
+from pathlib import Path
+from typing import Any, Iterator, Optional, Union
+
+from distilabel.llms import AsyncLLM
+from distilabel.llms.typing import GenerateOutput
+from distilabel.pipeline._ray_pickle import loads_step
+from distilabel.pipeline._store import StepStore
+from distilabel.steps._base import GeneratorStep, Step
+from distilabel.steps.tasks._base import Task
+from distilabel.steps.typing import Row
+from distilabel.typing import FormattedInput
+
+__all__ = ["Part", "RunWriter", "Segment", "StepReplica"]
+
+Segment = Union[tuple[str, list[Row]], tuple[str, Any, int, int]]
+"""``("rows", rows)`` inline, or ``("ref", object_ref, start, stop)``: a slice of a batch."""
+
+Part = tuple[str, int, list[Segment]]
+"""One predecessor's rows of an input batch: ``(predecessor, first_offset, segments)``."""
+
+_EXHAUSTED = object()
+
+
+async def materialize(segments: list[Segment]) -> list[Row]:
+    """The rows of ``segments``, fetching each referenced batch once."""
+    fetched: dict[Any, list[Row]] = {}
+    rows: list[Row] = []
+    for segment in segments:
+        if segment[0] == "rows":
+            rows.extend(segment[1])
+            continue
+        _kind, ref, start, stop = segment  # type: ignore[misc]
+        if ref not in fetched:
+            fetched[ref] = await ref
+        rows.extend(dict(row) for row in fetched[ref][start:stop])
+    return rows
+
+
+class StepReplica:
+    """One replica of a step in its own actor process (an async Ray actor).
+
+    CPU work and synchronous LLM calls run in a single worker thread, one batch at a
+    time; an ``AsyncLLM`` task sends one request per row on the actor's event loop,
+    many batches at once, journaling each answer so a rerun never asks for it again.
+    """
+
+    def __init__(self, step: bytes, journal: Optional[tuple[str, str]] = None) -> None:
+        self.step = loads_step(step)
+        self._journal = StepStore(Path(journal[0]), journal[1]) if journal else None
+        self._pending: list[tuple[str, Any]] = []
+        self._flush_scheduled = False
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"distilabel-{self.step.name}"
+        )
+        self._source: Optional[Iterator[Any]] = None
+
+    def _async_llms(self) -> list[AsyncLLM]:
+        return [
+            value for name in type(self.step).model_fields
+            if isinstance(value := getattr(self.step, name, None), AsyncLLM)
+        ]
+
+    async def _in_thread(self, func: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)
+
+    async def load(self) -> str:
+        """Load the step (its LLM included); return ``host:pid`` for log messages."""
+        loop = asyncio.get_running_loop()
+        for llm in self._async_llms():
+            llm.use_event_loop(loop)
+        await self._in_thread(self.step.load)
+        return f"{socket.gethostname()}:{os.getpid()}"
+
+    async def unload(self) -> None:
+        """Unload the step and stop the worker thread."""
+        try:
+            await self._in_thread(self.step.unload)
+        finally:
+            self._flush()
+            if self._journal is not None:
+                self._journal.close()
+            self._executor.shutdown(wait=False)
+
+    # -- generator steps ----------------------------------------------------------------
+
+    async def start(self, offset: int) -> None:
+        """Start (or restart) a generator step at row ``offset``."""
+        step = self.step
+        assert isinstance(step, GeneratorStep)
+        self._source = step.process_applying_mappings(offset=offset)
+
+    async def next_batch(self) -> tuple[tuple[int, bool, bool], list[Row]]:
+        """``((rows, is_last, exhausted), rows)`` of the generator's next batch."""
+        assert self._source is not None, "start() must run before next_batch()"
+        item = await self._in_thread(next, self._source, _EXHAUSTED)
+        if item is _EXHAUSTED:
+            return (0, True, True), []
+        batch, last = item
+        return (len(batch), bool(last), False), batch
+
+    # -- batch steps --------------------------------------------------------------------
+
+    async def _arguments(self, parts: list[Part]) -> tuple[list[list[Row]], list[str]]:
+        """Per-predecessor row lists and the stable key of every row (``pred:offset``)."""
+        per_pred: list[list[Row]] = []
+        keys: list[str] = []
+        for pred, start, segments in parts:
+            rows = await materialize(segments)
+            per_pred.append(rows)
+            keys.extend(f"{pred}:{start + i}" for i in range(len(rows)))
+        return per_pred, keys
+
+    def _call_process(self, args: list[list[Row]]) -> list[list[Row]]:
+        step = self.step
+        assert isinstance(step, Step)
+        if not step.takes_multiple_inputs():
+            args = [[row for rows in args for row in rows]]
+        return [list(batch) for batch in step.process_applying_mappings(*args)]
+
+    def _errors(self, rows: list[Row]) -> int:
+        return self.step.count_errors(rows) if isinstance(self.step, Task) else 0
+
+    async def process(
+        self, parts: list[Part], cached: dict[str, Any]
+    ) -> tuple[tuple[int, int], list[Row]]:
+        """Run the step on one input batch: ``((rows_out, errors), rows)``.
+
+        ``cached`` holds journaled LLM answers (by row key) from an earlier run.
+        """
+        args, keys = await self._arguments(parts)
+        step = self.step
+        if isinstance(step, Task) and step.generates_per_row():
+            rows = [row for part in args for row in part]
+            rows = await self._per_row(step, rows, keys, cached)
+        else:
+            batches = await self._in_thread(self._call_process, args)
+            rows = [row for batch in batches for row in batch]
+        return (len(rows), self._errors(rows)), rows
+
+    async def process_all(
+        self, parts: list[Part]
+    ) -> tuple[tuple[list[int], int], list[Row]]:
+        """Run a global step on all its input: ``((batch_sizes, errors), rows)``."""
+        args, _keys = await self._arguments(parts)
+        batches = await self._in_thread(self._call_process, args)
+        rows = [row for batch in batches for row in batch]
+        return ([len(b) for b in batches], self._errors(rows)), rows
+
+    # -- async LLM tasks ----------------------------------------------------------------
+
+    async def _per_row(
+        self, task: Task, rows: list[Row], keys: list[str], cached: dict[str, Any]
+    ) -> list[Row]:
+        formatted = [task.format_row(row) for row in rows]
+        results = await asyncio.gather(
+            *(self._row(task, k, f, cached) for k, f in zip(keys, formatted, strict=True))
+        )
+        self._flush()
+        return task.build_rows(rows, formatted, list(results))
+
+    async def _row(
+        self,
+        task: Task,
+        key: str,
+        formatted: Union[FormattedInput, Exception],
+        cached: dict[str, Any],
+    ) -> Union[GenerateOutput, Exception]:
+        if isinstance(formatted, Exception):
+            return formatted
+        if key in cached:
+            return cached[key]  # type: ignore[no-any-return]
+        try:
+            output = await task.agenerate_row(formatted)
+        except Exception as exc:
+            return exc
+        if self._journal is not None:
+            self._pending.append((key, output))
+            if not self._flush_scheduled:
+                self._flush_scheduled = True
+                asyncio.get_running_loop().call_soon(self._flush)
+        return output
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        if self._pending and self._journal is not None:
+            entries, self._pending = self._pending, []
+            self._journal.append_journal(entries)
+
+    def where(self) -> str:
+        """``host:pid`` of this replica."""
+        return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class RunWriter:
+    """The single writer of a run's step stores, one actor on the driver's node.
+
+    Batches arrive as object references, so rows go from the replicas' object store to
+    the disk without passing through the driver. The driver waits for each commit of a
+    step before sending that step's next one, so a step's batches are appended in order
+    while different steps write in parallel threads.
+    """
+
+    def __init__(self) -> None:
+        self.stores: dict[str, StepStore] = {}
+
+    def open(self, step: str, directory: str, signature: str) -> None:
+        """Open the store of ``step`` (already prepared by the driver) for appending."""
+        store = StepStore(Path(directory), signature)
+        store.open(reset=False)
+        self.stores[step] = store
+
+    def commit(self, step: str, rows: list[Row], consumed: dict[str, int], errors: int) -> int:
+        """Append one batch of ``step``; return the step's committed rows."""
+        store = self.stores[step]
+        store.commit(rows, consumed, errors)
+        return store.committed_rows
+
+    def commit_all(
+        self, step: str, rows: list[Row], sizes: list[int], consumed: dict[str, int]
+    ) -> int:
+        """Replace the output of ``step`` with ``rows`` cut into batches of ``sizes``."""
+        batches: list[list[Row]] = []
+        start = 0
+        for size in sizes:
+            batches.append(rows[start:start + size])
+            start += size
+        store = self.stores[step]
+        store.commit_all(batches, consumed)
+        return store.committed_rows
+
+    def mark_done(self, step: str) -> None:
+        """Record that ``step`` finished and close its store."""
+        store = self.stores.pop(step)
+        store.mark_done()
+        store.close()
+
+    def close(self) -> None:
+        """Close every open store."""
+        for store in self.stores.values():
+            store.close()
+        self.stores.clear()

@@ -1,0 +1,440 @@
+"""The Ray engine: the pipeline's DAG with every step as Ray actors.
+
+The driver (the process that called ``run``) schedules; it never holds rows. Each step
+gets a pool of replica actors (``StepResources``: replicas, cpus, gpus, memory, custom
+resources); one writer actor on the driver's node appends every step's batches to the
+same run directory the local engine uses. A replica returns its output batch as
+an object reference; the driver has the writer commit it *before* passing the reference
+on, so whatever a successor has seen is durable and a rerun resumes exactly as locally.
+
+Input batches are cut by the local engine's ``StepInputs`` over bounded channels, so
+ordering, multi-input alignment, replay of committed batches on resume and
+backpressure are the same; the channels carry row *markers* (a reference and an index)
+instead of rows. Output batches are committed in input order whichever replica finishes
+first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Mapping
+from typing import Any, Optional
+
+from distilabel.errors import DistilabelUserError
+from distilabel.llms import AsyncLLM
+from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
+from distilabel.pipeline._dag import DAG
+from distilabel.pipeline._engine import LocalEngine, StepFailedError
+from distilabel.pipeline._progress import ProgressDisplay, StepProgress
+from distilabel.pipeline._ray_actors import Part, RunWriter, Segment
+from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
+from distilabel.pipeline._store import StepStore
+from distilabel.steps._base import GeneratorStep, Step, _Step
+from distilabel.steps._resources import StepResources
+from distilabel.steps.tasks._base import Task
+
+__all__ = ["RayEngine", "step_resources"]
+
+_logger = logging.getLogger("distilabel.pipeline.ray")
+
+
+class _RowRef:
+    """Row ``index`` of the output batch behind ``ref`` (what channels carry on Ray)."""
+
+    __slots__ = ("index", "ref")
+
+    def __init__(self, ref: Any, index: int) -> None:
+        self.ref = ref
+        self.index = index
+
+
+def _segments(items: list[Any]) -> list[Segment]:
+    """Group markers into ``(ref, start, stop)`` slices; rows replayed from the store
+    (plain dicts) travel inline."""
+    segments: list[Segment] = []
+    for item in items:
+        last = segments[-1] if segments else None
+        if isinstance(item, _RowRef):
+            if last is not None and last[0] == "ref" and last[1] is item.ref \
+                    and last[3] == item.index:  # type: ignore[misc]
+                segments[-1] = ("ref", item.ref, last[2], item.index + 1)  # type: ignore[misc]
+            else:
+                segments.append(("ref", item.ref, item.index, item.index + 1))
+        elif last is not None and last[0] == "rows":
+            last[1].append(item)
+        else:
+            segments.append(("rows", [item]))
+    return segments
+
+
+def _parts(taken: TakenBatch) -> list[Part]:
+    return [(pred, start, _segments(items)) for pred, start, items in taken.parts]
+
+
+class _StepWriter:
+    """The run writer's methods for one step."""
+
+    __slots__ = ("actor", "step")
+
+    def __init__(self, actor: Any, step: str) -> None:
+        self.actor = actor
+        self.step = step
+
+    async def commit(self, rows_ref: Any, consumed: dict[str, int], errors: int) -> None:
+        await self.actor.commit.remote(self.step, rows_ref, consumed, errors)
+
+    async def commit_all(self, rows_ref: Any, sizes: list[int], consumed: dict[str, int]) -> None:
+        await self.actor.commit_all.remote(self.step, rows_ref, sizes, consumed)
+
+    async def mark_done(self) -> None:
+        await self.actor.mark_done.remote(self.step)
+
+
+def step_resources(
+    step: _Step, overrides: Optional[Mapping[str, Any]] = None
+) -> StepResources:
+    """The resources ``step`` runs with: an override by step name, else the step's own
+    ``resources`` field, else the defaults (one replica, no reservation)."""
+    override = (overrides or {}).get(step.name)
+    if override is not None:
+        return override if isinstance(override, StepResources) else StepResources(**override)
+    own = getattr(step, "resources", None)
+    return own if isinstance(own, StepResources) else StepResources()
+
+
+class RayEngine:
+    """Run a validated DAG on a connected Ray cluster.
+
+    Takes what ``LocalEngine`` takes; after ``run`` the entries of ``stores`` are fresh
+    stores re-read from disk (the writers committed in other processes).
+    """
+
+    def __init__(
+        self,
+        dag: DAG,
+        order: list[str],
+        stores: dict[str, StepStore],
+        progress: dict[str, StepProgress],
+        display: Optional[ProgressDisplay] = None,
+        queue_size: int = 4,
+        resources: Optional[Mapping[str, Any]] = None,
+        max_restarts: int = 3,
+    ) -> None:
+        self.dag = dag
+        self.order = order
+        self.stores = stores
+        self.progress = progress
+        self.display = display
+        self.queue_size = queue_size
+        self.resources = {
+            name: step_resources(dag.steps[name], resources) for name in order
+        }
+        unknown = set(resources or {}) - set(dag.steps)
+        if unknown:
+            raise DistilabelUserError(
+                f"Resources given for unknown step(s) {', '.join(sorted(unknown))}; steps:"
+                f" {', '.join(dag.steps)}."
+            )
+        self.max_restarts = max_restarts
+        self._channels: dict[tuple[str, str], Channel] = {}
+        self._pools: list[ReplicaPool] = []
+        self._writer: Any = None
+
+    # -- planning -----------------------------------------------------------------------
+
+    def _todo(self) -> list[str]:
+        return [name for name in self.order if not self.stores[name].done]
+
+    def check_resources(self, total: Mapping[str, float]) -> None:
+        """Fail before starting anything when the steps' reservations cannot fit.
+
+        All steps run at once (rows stream between them), so the cluster must hold the
+        sum of every unfinished step's ``replicas x per-replica`` reservation.
+
+        Raises:
+            DistilabelUserError: names the resource, the steps asking for it and the fix.
+        """
+        demand: dict[str, float] = {}
+        askers: dict[str, list[str]] = {}
+        for name in self._todo():
+            res = self.resources[name]
+            for key, amount in res.per_replica().items():
+                replicas = int(res.replicas or 1)
+                demand[key] = demand.get(key, 0.0) + amount * replicas
+                askers.setdefault(key, []).append(f"'{name}' {replicas} x {amount:g}")
+        for key, needed in demand.items():
+            available = float(total.get(key, 0.0))
+            if needed > available + 1e-9:
+                raise DistilabelUserError(
+                    f"The steps ask for {needed:g} {key} in total ({'; '.join(askers[key])})"
+                    f" but the Ray cluster has {available:g}. Every step runs at the same"
+                    " time: lower `replicas` or the per-replica reservation in the steps'"
+                    " `resources`, or add nodes with that resource."
+                )
+
+    def _build_channels(self) -> None:
+        for target in self._todo():
+            for source in self.dag.predecessors[target]:
+                store = self.stores[source]
+                self._channels[(source, target)] = Channel(
+                    store,
+                    skip=self.stores[target].consumed.get(source, 0),
+                    live=not store.done,
+                    maxsize=self.queue_size,
+                )
+
+    def _outputs(self, name: str) -> list[Channel]:
+        return [
+            self._channels[(name, s)] for s in self.dag.successors[name]
+            if (name, s) in self._channels
+        ]
+
+    def _inputs(self, name: str) -> StepInputs:
+        return StepInputs(
+            {p: self._channels[(p, name)] for p in self.dag.predecessors[name]},
+            self.stores[name].consumed,
+        )
+
+    def _start_writer(self) -> Any:
+        import ray
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        here = ray.get_runtime_context().get_node_id()
+        actor = ray.remote(RunWriter).options(
+            num_cpus=0,
+            max_concurrency=max(1, len(self._todo())),
+            scheduling_strategy=NodeAffinitySchedulingStrategy(node_id=here, soft=True),
+        )
+        return actor.remote()
+
+    # -- running ------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Run every unfinished step; raise ``StepFailedError`` for the first failure."""
+        import ray
+
+        for name in self.order:
+            if self.stores[name].done:
+                self.progress[name].done = self.stores[name].committed_rows
+                self.progress[name].finish("cached")
+        if not self._todo():
+            self._reload_stores()
+            return
+        self.check_resources(ray.cluster_resources())
+        self._build_channels()
+        for store in self.stores.values():  # the writer owns the files from here
+            store.close()
+        self._writer = self._start_writer()
+        await asyncio.gather(*(
+            self._writer.open.remote(name, str(self.stores[name].dir), self.stores[name].signature)
+            for name in self._todo()
+        ))
+        tasks = {asyncio.ensure_future(self._run_step(name)): name for name in self._todo()}
+        shower = asyncio.ensure_future(self._show()) if self.display else None
+        try:
+            if tasks:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+                for task in done:
+                    if not task.cancelled() and task.exception() is not None:
+                        exc = task.exception()
+                        assert exc is not None
+                        cause = unwrap_ray_error(exc)
+                        raise StepFailedError(tasks[task], cause) from cause
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for pool in self._pools:
+                await pool.stop(unload=False)
+            if self._writer is not None:
+                try:
+                    await self._writer.close.remote()
+                except Exception:  # the writer is gone with the cluster; nothing to close
+                    pass
+                ray.kill(self._writer, no_restart=True)
+            if shower is not None:
+                shower.cancel()
+                await asyncio.gather(shower, return_exceptions=True)
+            self._reload_stores()
+            if self.display is not None:
+                self._refresh_totals()
+                self.display.draw(final=True)
+
+    def _reload_stores(self) -> None:
+        for name, store in list(self.stores.items()):
+            store.close()
+            fresh = StepStore(store.dir, store.signature, fsync=store.fsync)
+            fresh.open(reset=False)
+            self.stores[name] = fresh
+
+    def _refresh_totals(self) -> None:
+        LocalEngine(self.dag, self.order, self.stores, self.progress).refresh_totals()
+
+    async def _show(self) -> None:
+        assert self.display is not None
+        while True:
+            self._refresh_totals()
+            self.display.draw()
+            await asyncio.sleep(self.display.interval)
+
+    async def _run_step(self, name: str) -> None:
+        step = self.dag.steps[name]
+        progress = self.progress[name]
+        progress.state = "loading"
+        writer = _StepWriter(self._writer, name)
+        pool: Optional[ReplicaPool] = None
+        try:
+            if isinstance(step, GeneratorStep):
+                pool = await self._start_pool(name, step, replicas=1, journal=False)
+                progress.start()
+                await self._generate(name, step, pool, writer)
+            elif step.is_global:
+                pool = await self._start_pool(name, step, replicas=1, journal=False)
+                progress.start()
+                await self._global(name, pool, writer)
+            else:
+                per_row = isinstance(step, Task) and step.generates_per_row()
+                replicas = int(self.resources[name].replicas or 1)
+                pool = await self._start_pool(name, step, replicas, journal=per_row)
+                progress.start()
+                await self._batches(name, step, pool, writer, per_row)
+            await writer.mark_done()
+            progress.finish("done")
+            for channel in self._outputs(name):
+                await channel.queue.put(None)
+            await pool.stop(unload=True)
+        except asyncio.CancelledError:
+            progress.finish("stopped")
+            raise
+        except BaseException:
+            progress.finish("failed")
+            raise
+
+    async def _start_pool(
+        self, name: str, step: _Step, replicas: int, journal: bool
+    ) -> ReplicaPool:
+        store = self.stores[name]
+        on_start = None
+        if isinstance(step, GeneratorStep):
+            async def on_start(handle: Any) -> None:
+                await handle.start.remote(self.progress[name].done)
+
+            self.progress[name].done = self.progress[name].resumed = store.committed_rows
+        pool = ReplicaPool(
+            step,
+            replicas,
+            self.resources[name].actor_options(),
+            journal=(str(store.dir), store.signature) if journal else None,
+            max_restarts=self.max_restarts,
+            on_start=on_start,
+        )
+        self._pools.append(pool)
+        await pool.start()
+        return pool
+
+    async def _forward(self, name: str, rows_ref: Any, start: int, stop: int) -> None:
+        if stop <= start:
+            return
+        markers: Any = [_RowRef(rows_ref, i) for i in range(start, stop)]
+        for channel in self._outputs(name):
+            await channel.queue.put(markers)
+
+    async def _generate(self, name: str, step: GeneratorStep, pool: ReplicaPool,
+                        writer: _StepWriter) -> None:
+        progress = self.progress[name]
+        progress.total = step.total_rows()
+        while True:
+            (count, last, exhausted), rows_ref = await pool.call("next_batch")
+            if exhausted:
+                break
+            offset = progress.done + count
+            await writer.commit(rows_ref, {"offset": offset}, 0)
+            progress.advance(count)
+            await self._forward(name, rows_ref, 0, count)
+            if last:
+                break
+
+    async def _global(self, name: str, pool: ReplicaPool, writer: _StepWriter) -> None:
+        inputs = self._inputs(name)
+        taken = await inputs.take(None)
+        if taken is None:
+            await writer.commit_all([], [], dict(inputs.offsets))
+            return
+        (sizes, errors), rows_ref = await pool.call("process_all", _parts(taken))
+        await writer.commit_all(rows_ref, sizes, taken.consumed)
+        self.progress[name].advance(taken.size, errors)
+        start = 0
+        for size in sizes:
+            await self._forward(name, rows_ref, start, start + size)
+            start += size
+
+    async def _batches(self, name: str, step: _Step, pool: ReplicaPool, writer: _StepWriter,
+                       per_row: bool) -> None:
+        assert isinstance(step, Step)
+        inputs = self._inputs(name)
+        progress = self.progress[name]
+        progress.done = progress.resumed = sum(inputs.offsets.values())
+        size = step.input_batch_size or 50
+        journal: dict[str, Any] = {}
+        window = 2 * len(pool.replicas)
+        if per_row:
+            assert isinstance(step, Task) and isinstance(step.llm, AsyncLLM)
+            journal = await asyncio.get_running_loop().run_in_executor(
+                None, self._load_journal, name, inputs
+            )
+            per_replica = max(2, math.ceil(2 * (step.llm.max_concurrency or 1) / size) + 1)
+            window = per_replica * len(pool.replicas)
+        slots = asyncio.Semaphore(window)
+        pending: asyncio.Queue[Optional[tuple[asyncio.Future[Any], TakenBatch]]] = (
+            asyncio.Queue()
+        )
+        in_flight: list[asyncio.Future[Any]] = []
+
+        async def feed() -> None:
+            while (taken := await inputs.take(size)) is not None:
+                await slots.acquire()
+                cached: dict[str, Any] = {}
+                if journal:
+                    for key in taken.concatenated()[1]:
+                        if key in journal:
+                            cached[key] = journal.pop(key)
+                call = asyncio.ensure_future(pool.call("process", _parts(taken), cached))
+                in_flight.append(call)
+                pending.put_nowait((call, taken))
+            pending.put_nowait(None)
+
+        async def commit() -> None:
+            while (item := await pending.get()) is not None:
+                call, taken = item
+                (count, errors), rows_ref = await call
+                in_flight.remove(call)
+                slots.release()
+                await writer.commit(rows_ref, taken.consumed, errors)
+                progress.advance(taken.size, errors)
+                await self._forward(name, rows_ref, 0, count)
+
+        feeder = asyncio.ensure_future(feed())
+        committer = asyncio.ensure_future(commit())
+        try:
+            done, _ = await asyncio.wait({feeder, committer}, return_when=asyncio.FIRST_EXCEPTION)
+            for finished in done:
+                finished.result()
+            await feeder
+            await committer
+        finally:
+            for task in (feeder, committer, *in_flight):
+                task.cancel()
+            await asyncio.gather(feeder, committer, *in_flight, return_exceptions=True)
+
+    def _load_journal(self, name: str, inputs: StepInputs) -> dict[str, Any]:
+        """Journaled LLM answers for rows this run still has to process."""
+        offsets = inputs.offsets
+
+        def keep(key: str) -> bool:
+            pred, _, offset = key.rpartition(":")
+            return pred in offsets and int(offset) >= offsets[pred]
+
+        store = self.stores[name]
+        return store.load_journal(keep)

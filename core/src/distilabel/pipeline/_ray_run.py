@@ -1,0 +1,162 @@
+"""Entry points of the Ray engine: ``pipeline.ray(...).run(...)``, ``run(engine="ray")``
+and the CLI's ``--engine ray``.
+
+``run_on_ray`` does what ``Pipeline.run`` does (validate every step and parameter
+before anything starts, lock and open the run directory, return a ``Distiset``) with
+the ``RayEngine`` in place of the local one. Ray is imported here, when the engine is
+chosen, never by ``import distilabel.pipeline``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from distilabel.errors import PluginNotAvailableError
+from distilabel.pipeline._ray_engine import RayEngine
+from distilabel.pipeline._store import RunLock, check_writable
+from distilabel.steps._resources import StepResources
+
+if TYPE_CHECKING:
+    from distilabel.distiset import Distiset
+    from distilabel.pipeline._pipeline import Pipeline
+
+__all__ = ["RayPipeline", "connect_ray", "import_ray", "run_on_ray"]
+
+_logger = logging.getLogger("distilabel.pipeline.ray")
+
+ResourcesOverride = Mapping[str, Union[StepResources, Mapping[str, Any]]]
+
+
+def import_ray() -> Any:
+    """Import Ray, or say which package to install.
+
+    Raises:
+        PluginNotAvailableError: Ray is not installed.
+    """
+    try:
+        import ray
+    except ImportError as exc:
+        raise PluginNotAvailableError(
+            "The Ray engine needs Ray, which is not installed here: pip install"
+            " 'distilabel-core[ray]' (on the driver and on every node of the cluster)."
+        ) from exc
+    return ray
+
+
+def connect_ray(ray_init_kwargs: Optional[Mapping[str, Any]] = None) -> bool:
+    """Connect to Ray unless this process already is; return whether it connected now.
+
+    ``ray_init_kwargs`` go to ``ray.init`` (e.g. ``{"address": "ray://head:10001"}``);
+    without an address Ray uses ``RAY_ADDRESS``, a cluster started on this machine with
+    ``ray start``, or else starts a local one.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        if ray_init_kwargs:
+            _logger.warning(
+                "Ray is already initialised in this process; ignoring ray_init_kwargs %s.",
+                sorted(ray_init_kwargs),
+            )
+        return False
+    ray.init(**dict(ray_init_kwargs or {}))
+    return True
+
+
+def run_on_ray(
+    pipeline: Pipeline,
+    parameters: Optional[Mapping[str, Any]] = None,
+    use_cache: bool = True,
+    show_progress: Optional[bool] = None,
+    ray_init_kwargs: Optional[Mapping[str, Any]] = None,
+    resources: Optional[ResourcesOverride] = None,
+    max_restarts: int = 3,
+) -> Distiset:
+    """Validate ``pipeline`` and run it on Ray; return its ``Distiset``.
+
+    Args:
+        pipeline: the pipeline to run.
+        parameters: runtime parameters, as for ``Pipeline.run``.
+        use_cache: resume from (and reuse) earlier runs, as for ``Pipeline.run``.
+        show_progress: draw per-step progress (default: when stderr is a terminal).
+        ray_init_kwargs: arguments for ``ray.init`` (address, runtime_env, ...).
+        resources: per step name, ``StepResources`` (or a dict of its fields) that
+            override the step's own ``resources``.
+        max_restarts: how many times a step's replicas may die and be replaced before
+            the step fails.
+
+    Raises:
+        PipelineValidationError: the pipeline cannot run as built.
+        StepFailedError: a step failed (finished work is kept for a rerun).
+        PluginNotAvailableError: Ray is not installed.
+    """
+    order = pipeline.validate(parameters)
+    import_ray()
+    run_dir = pipeline.run_dir
+    check_writable(run_dir)
+    lock = RunLock(run_dir / "lock")
+    lock.acquire()
+    connected = False
+    try:
+        connected = connect_ray(ray_init_kwargs)
+
+        def engine_factory(*args: Any, **kwargs: Any) -> RayEngine:
+            kwargs.update(resources=resources, max_restarts=max_restarts)
+            return RayEngine(*args, **kwargs)
+
+        return pipeline._run_locked(
+            order, run_dir, use_cache, show_progress, engine_factory=engine_factory
+        )
+    finally:
+        lock.release()
+        if connected:
+            import ray
+
+            ray.shutdown()
+
+
+class RayPipeline:
+    """A pipeline bound to the Ray engine: ``pipeline.ray(...).run(...)``.
+
+    Args:
+        pipeline: the pipeline to run.
+        ray_init_kwargs: arguments for ``ray.init`` (``address``, ``runtime_env``...);
+            by default ``RAY_ADDRESS`` or a local Ray.
+        resources: per step name, ``StepResources`` overriding the steps' own.
+        max_restarts: how often a step's replicas may die before the step fails.
+    """
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        ray_init_kwargs: Optional[Mapping[str, Any]] = None,
+        resources: Optional[ResourcesOverride] = None,
+        max_restarts: int = 3,
+    ) -> None:
+        self.pipeline = pipeline
+        self.ray_init_kwargs = dict(ray_init_kwargs or {})
+        self.resources = dict(resources or {})
+        self.max_restarts = max_restarts
+
+    def run(
+        self,
+        parameters: Optional[Mapping[str, Any]] = None,
+        use_cache: bool = True,
+        show_progress: Optional[bool] = None,
+    ) -> Distiset:
+        """Run the pipeline on Ray; see ``Pipeline.run`` for the arguments."""
+        return run_on_ray(
+            self.pipeline,
+            parameters=parameters,
+            use_cache=use_cache,
+            show_progress=show_progress,
+            ray_init_kwargs=self.ray_init_kwargs,
+            resources=self.resources,
+            max_restarts=self.max_restarts,
+        )
+
+    def __repr__(self) -> str:
+        return f"RayPipeline({self.pipeline!r})"
+
+

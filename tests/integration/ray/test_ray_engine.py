@@ -1,0 +1,173 @@
+"""The Ray engine runs the same DAG as the local engine, on a local 2-CPU Ray cluster."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ray_pipelines import build, logged_ids
+
+from distilabel.cli import main
+from distilabel.errors import DistilabelUserError
+from distilabel.pipeline import Pipeline, StepFailedError
+from distilabel.pipeline._ray_run import RayPipeline, run_on_ray
+
+ROOT = Path(__file__).resolve().parents[3]
+PARAMS = {
+    "square": {"offset": 3},
+    "generate": {"llm": {"generation_kwargs": {"temperature": 0.25}}},
+}
+
+
+def test_same_rows_as_the_local_engine(ray_address: str, tmp_path: Path) -> None:
+    local = build("same-rows", 90, tmp_path / "local.log").run(
+        parameters=PARAMS, show_progress=False
+    )
+    on_ray = RayPipeline(
+        build("same-rows", 90, tmp_path / "ray.log"),
+        resources={"square": {"replicas": 2}, "generate": {"replicas": 2}},
+    ).run(parameters=PARAMS, use_cache=False, show_progress=False)
+
+    assert sorted(on_ray) == sorted(local) == ["generate", "total"]
+    for name in local:
+        assert list(on_ray[name]) == list(local[name])
+    rows = list(on_ray["generate"])
+    assert [r["id"] for r in rows] == list(range(90))
+    assert rows[1]["generation"] == "say 1:t=0.25" and rows[1]["square"] == 4
+    failed = [r for r in rows if r["generation"] is None]
+    assert [r["id"] for r in failed] == [i for i in range(90) if i % 17 == 5]
+    assert "cannot answer" in failed[0]["distilabel_metadata"]["error_generate"]
+    assert list(on_ray["total"]) == [{"total": sum(i * i + 3 for i in range(90)), "rows": 90}]
+
+
+def test_steps_example_gives_the_same_rows_on_both_engines(
+    ray_address: str, tmp_path: Path
+) -> None:
+    """Fan-out, fan-in, a global step and column steps (examples/pipeline_steps.py)."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import pipeline_steps
+    finally:
+        sys.path.remove(str(ROOT / "examples"))
+    data = tmp_path / "data"
+    data.mkdir()
+    for part in range(2):
+        (data / f"part{part}.jsonl").write_text(
+            "".join(f'{{"text": "The {part} fox jumps over {i} dogs"}}\n' for i in range(60))
+        )
+    local = pipeline_steps.build(data).run(show_progress=False)
+    on_ray = run_on_ray(
+        pipeline_steps.build(data), use_cache=False, show_progress=False,
+        resources={"split": {"replicas": 2}},
+    )
+    assert {n: list(r) for n, r in on_ray.items()} == {n: list(r) for n, r in local.items()}
+
+
+def test_a_killed_replica_is_replaced_and_its_batch_redone(
+    ray_address: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    log, marker = tmp_path / "ids.log", tmp_path / "killed"
+    pipeline = build(
+        "killed-replica", 80, log, trouble={"at": 37, "marker": str(marker)}, with_llm=False
+    )
+    with caplog.at_level(logging.WARNING, logger="distilabel.pipeline.ray"):
+        distiset = RayPipeline(pipeline, resources={"square": {"replicas": 2}}).run(
+            show_progress=False
+        )
+
+    assert marker.exists(), "the replica never killed itself: the test proves nothing"
+    assert "replica" in caplog.text and "died" in caplog.text
+    # Nothing lost, nothing twice: every row committed exactly once, in order.
+    assert [r["id"] for r in _square_rows(pipeline)] == list(range(80))
+    assert list(distiset["total"]) == [{"total": sum(i * i for i in range(80)), "rows": 80}]
+    # The killed batch (rows 30-39, killed before it logged) was done by the new replica.
+    seen = logged_ids(log)
+    assert seen.count(37) == 1 and sorted(set(seen)) == list(range(80))
+
+
+def test_a_failed_run_resumes_without_redoing_committed_batches(
+    ray_address: str, tmp_path: Path
+) -> None:
+    log, marker = tmp_path / "ids.log", tmp_path / "failed"
+    trouble = {"at": 55, "marker": str(marker), "kill": False}
+    pipeline = build("resume", 100, log, trouble=trouble)
+    with pytest.raises(StepFailedError, match="trouble at row 55"):
+        RayPipeline(pipeline).run(show_progress=False)
+    committed = [r["id"] for r in _square_rows(pipeline)]
+    assert committed == list(range(50)), "batches before the failing one are committed"
+    log.write_text("")
+
+    distiset = RayPipeline(build("resume", 100, log, trouble=trouble)).run(
+        parameters={"generate": PARAMS["generate"]}, show_progress=False
+    )
+    rows = list(distiset["generate"])
+    assert [r["id"] for r in rows] == list(range(100))
+    assert [r["square"] for r in rows] == [i * i for i in range(100)]
+    assert rows[0]["generation"] == "say 0:t=0.25"
+    assert sorted(logged_ids(log)) == list(range(50, 100)), "committed rows were redone"
+
+
+def test_resources_beyond_the_cluster_fail_before_anything_starts(
+    ray_address: str, tmp_path: Path
+) -> None:
+    pipeline = build("too-big", 10, tmp_path / "ids.log", with_llm=False)
+    with pytest.raises(DistilabelUserError, match=r"3 CPU.*'square' 3 x 1.*cluster has 2"):
+        RayPipeline(pipeline, resources={"square": {"replicas": 3, "cpus": 1}}).run(
+            show_progress=False
+        )
+    assert logged_ids(tmp_path / "ids.log") == []
+
+
+def test_importing_the_pipeline_package_does_not_import_ray() -> None:
+    code = "import sys, distilabel.pipeline; print('ray' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+needs_entry_points = pytest.mark.skipif(
+    not hasattr(Pipeline, "ray"),
+    reason="Pipeline.ray / run(engine='ray') / --engine ray are not wired into the core yet",
+)
+
+
+@needs_entry_points
+def test_example_runs_on_the_cluster(ray_address: str, cache_dir: Path) -> None:
+    env = dict(os.environ, RAY_ADDRESS=ray_address, DISTILABEL_CACHE_DIR=str(cache_dir))
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "pipeline_ray.py")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "200 rows" in out.stdout
+    assert "WRITE ONE SENTENCE ABOUT TOPIC NUMBER 0. (temperature=0.3)" in out.stdout
+
+
+@needs_entry_points
+def test_run_engine_ray_and_cli(
+    ray_address: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipeline = build("entry-points", 30, tmp_path / "ids.log", with_llm=False)
+    distiset = pipeline.run(engine="ray", show_progress=False)  # type: ignore[call-arg]
+    assert next(iter(distiset["total"]))["rows"] == 30
+    config = pipeline.save(tmp_path / "pipeline.yaml")
+    capsys.readouterr()
+
+    code = main(["pipeline", "run", "--config", str(config), "--engine", "ray",
+                 "--ignore-cache", "--no-progress", "--param", "square.offset=1"])
+
+    assert code == 0
+    assert "total: 1 rows" in capsys.readouterr().out
+    assert len(logged_ids(tmp_path / "ids.log")) == 60  # both runs computed every row
+
+
+def _square_rows(pipeline: Pipeline) -> list[dict[str, object]]:
+    from distilabel.pipeline._store import StepStore
+
+    store_dir = pipeline.run_dir / "steps" / "square"
+    signature = (store_dir / "signature").read_text()
+    store = StepStore(store_dir, signature)
+    return [row for batch in store.iter_batches() for row in batch]
