@@ -29,7 +29,13 @@ python -m pip install --quiet "torch==2.13.0"
 
 editable=(-e "core[testing,ray]")
 for project in "${plugin_projects[@]}"; do
-    editable+=(-e "$(dirname "$project")")
+    plugin_dir="$(dirname "$project")"
+    # A plugin's `testing` extra brings what its tests need (e.g. llama.cpp's server).
+    if grep -q '^testing *=' "$project"; then
+        editable+=(-e "$plugin_dir[testing]")
+    else
+        editable+=(-e "$plugin_dir")
+    fi
 done
 # llama-cpp-python compiles from source here; the multimodal part is not needed.
 CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" python -m pip install --quiet \

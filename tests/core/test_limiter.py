@@ -103,3 +103,42 @@ def test_requests_per_minute_spaces_starts() -> None:
 def test_max_concurrency_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         RequestLimiter(max_concurrency=0)
+
+
+def test_pause_lends_the_slot_to_others_while_backing_off() -> None:
+    limiter = RequestLimiter(max_concurrency=1)
+    order: list[str] = []
+
+    async def throttled_request() -> None:
+        slot = await limiter.slot()
+        try:
+            order.append("first starts")
+            await limiter.pause(0.05)  # backing off after a 429
+            order.append("first retries")
+        finally:
+            limiter.free(slot)
+
+    async def other_request() -> None:
+        await asyncio.sleep(0.01)
+        slot = await limiter.slot()
+        try:
+            order.append("other runs")
+        finally:
+            limiter.free(slot)
+
+    async def main() -> None:
+        await asyncio.gather(throttled_request(), other_request())
+
+    asyncio.run(main())
+    assert order == ["first starts", "other runs", "first retries"]
+    assert limiter.in_flight == 0
+
+
+def test_pause_outside_a_slot_is_a_plain_sleep() -> None:
+    limiter = RequestLimiter(max_concurrency=1)
+
+    async def main() -> int:
+        await limiter.pause(0)
+        return limiter.in_flight
+
+    assert asyncio.run(main()) == 0

@@ -409,11 +409,11 @@ class AsyncLLM(LLM):
         self, input: FormattedInput, num_generations: int, kwargs: dict[str, Any]
     ) -> LLMOutput:
         limiter = self.limiter
-        await limiter.acquire()
+        slot = await limiter.slot()
         try:
             result = await self.agenerate(input=input, num_generations=num_generations, **kwargs)
         finally:
-            limiter.release()
+            limiter.free(slot)
         limiter.succeeded()
         return result
 

@@ -11,11 +11,27 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextvars
 import time
 from types import TracebackType
 from typing import Optional
 
 __all__ = ["RequestLimiter"]
+
+
+class _Slot:
+    """The slot one task holds while it runs one limited request."""
+
+    __slots__ = ("held", "limiter")
+
+    def __init__(self, limiter: RequestLimiter) -> None:
+        self.limiter = limiter
+        self.held = True
+
+
+_SLOT: contextvars.ContextVar[Optional[_Slot]] = contextvars.ContextVar(
+    "distilabel_limiter_slot", default=None
+)
 
 
 class RequestLimiter:
@@ -111,6 +127,36 @@ class RequestLimiter:
             self._successes = 0
         if retry_after and retry_after > 0:
             self._paused_until = max(self._paused_until, now + min(retry_after, 300.0))
+
+    async def slot(self) -> _Slot:
+        """Acquire a slot and remember it in this task's context (see ``pause``)."""
+        await self.acquire()
+        held = _Slot(self)
+        _SLOT.set(held)
+        return held
+
+    def free(self, slot: _Slot) -> None:
+        """Release ``slot`` unless it was already given back (a cancelled ``pause``)."""
+        if slot.held:
+            slot.held = False
+            self.release()
+
+    async def pause(self, seconds: float) -> None:
+        """Sleep without occupying a slot, then queue for one again.
+
+        Backends call it while backing off from throttling, so waiting retries do not
+        hold slots that the (halved) concurrency limit should give to others. Outside a
+        slot taken with ``slot()`` it is a plain sleep.
+        """
+        held = _SLOT.get()
+        if held is None or held.limiter is not self or not held.held:
+            await asyncio.sleep(seconds)
+            return
+        held.held = False
+        self.release()
+        await asyncio.sleep(seconds)
+        await self.acquire()  # cancelled while queued: the slot stays free
+        held.held = True
 
     async def __aenter__(self) -> RequestLimiter:
         await self.acquire()

@@ -1,0 +1,38 @@
+"""distilabel backends for the OpenAI chat completions API and compatible servers.
+
+Installed, the classes resolve through distilabel's plugin registry::
+
+    from distilabel.llms import OpenAILLM, AzureOpenAILLM, TogetherLLM, AnyscaleLLM
+
+Importing this package imports neither ``openai`` nor ``aiohttp``; ``load()`` does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from distilabel.hookspecs import hookimpl
+from distilabel_openai._azure import AzureOpenAILLM
+from distilabel_openai._errors import OpenAIRequestError
+from distilabel_openai._llm import OpenAILLM
+from distilabel_openai._providers import AnyscaleLLM, TogetherLLM
+
+if TYPE_CHECKING:
+    from distilabel.llms import LLM
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnyscaleLLM",
+    "AzureOpenAILLM",
+    "OpenAIRequestError",
+    "OpenAILLM",
+    "TogetherLLM",
+    "distilabel_register_llms",
+]
+
+
+@hookimpl
+def distilabel_register_llms() -> list[type[LLM]]:
+    """Register ``OpenAILLM``, ``AzureOpenAILLM``, ``TogetherLLM`` and ``AnyscaleLLM``."""
+    return [OpenAILLM, AzureOpenAILLM, TogetherLLM, AnyscaleLLM]

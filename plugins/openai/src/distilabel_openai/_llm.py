@@ -1,0 +1,366 @@
+"""``OpenAILLM``: chat completions from OpenAI and any OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import urllib.parse
+from typing import Any, Callable, ClassVar, Optional, Union
+
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
+
+from distilabel.errors import RuntimeParameterError
+from distilabel.llms import AsyncLLM
+from distilabel.llms.typing import GenerateOutput
+from distilabel.runtime_parameters import RuntimeParameter
+from distilabel.typing import FormattedInput
+from distilabel_openai._errors import HINTS, OpenAIRequestError, error_detail, scrub
+from distilabel_openai._request import chat_body, split_input
+from distilabel_openai._response import (
+    Completion,
+    MalformedResponseError,
+    merge_completions,
+    read_completion,
+)
+from distilabel_openai._retry import backoff_delay, is_retryable_status, parse_retry_after
+from distilabel_openai._structured import (
+    ResponseFormat,
+    as_json_object,
+    rejects_json_schema,
+    to_response_format,
+)
+from distilabel_openai._transport import ChatEndpoint, ChatTransport, endpoint_from_client
+
+__all__ = ["OpenAILLM", "api_key_field", "base_url_field"]
+
+logger = logging.getLogger("distilabel_openai")
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+def _env_secret(var: str) -> Callable[[], Optional[SecretStr]]:
+    def factory() -> Optional[SecretStr]:
+        value = os.environ.get(var)
+        return SecretStr(value) if value else None
+
+    return factory
+
+
+def api_key_field(env_var: str) -> Any:
+    """A ``SecretStr`` API key field read from ``env_var`` (never dumped, never logged)."""
+    return Field(
+        default_factory=_env_secret(env_var),
+        description=f"The API key; defaults to ${env_var}. Never dumped or logged. Servers"
+        " without authentication accept any value, e.g. 'EMPTY'.",
+    )
+
+
+def base_url_field(env_var: str, default: str) -> Any:
+    """A base URL field read from ``env_var``, else ``default``."""
+    return Field(
+        default_factory=lambda: os.environ.get(env_var) or default,
+        description=f"The OpenAI-compatible API's base URL; defaults to ${env_var}, else"
+        f" {default}.",
+    )
+
+
+class OpenAILLM(AsyncLLM):
+    """Chat completions from OpenAI, or any OpenAI-compatible server by ``base_url``.
+
+    Works with vLLM's and llama.cpp's servers, Groq, Together, Anyscale and the rest.
+    Requests run concurrently (``max_concurrency``, ``requests_per_minute``) over one
+    pooled connection per LLM; 429s, 5xx answers, timeouts and dropped connections are
+    retried with backoff, and rate limiting (429) lowers the concurrency by itself.
+
+    Example:
+        >>> llm = OpenAILLM(model="gpt-4o-mini")  # OPENAI_API_KEY from the environment
+        >>> llm.load()
+        >>> llm.generate(inputs=[[{"role": "user", "content": "Hello!"}]])
+    """
+
+    api_key_env_var: ClassVar[str] = "OPENAI_API_KEY"
+    """The environment variable the API key is read from (named in error messages)."""
+
+    schema_as_json_object: ClassVar[bool] = False
+    """Send schemas as ``{"type": "json_object", "schema": ...}`` (Anyscale, llama-cpp-python)
+    rather than ``{"type": "json_schema", ...}``. Detected automatically when a server
+    rejects the latter."""
+
+    model: str = Field(description="The model to ask for, e.g. 'gpt-4o-mini'.")
+    base_url: Optional[RuntimeParameter[str]] = base_url_field("OPENAI_BASE_URL", OPENAI_BASE_URL)
+    api_key: Optional[RuntimeParameter[SecretStr]] = api_key_field("OPENAI_API_KEY")
+    max_retries: RuntimeParameter[NonNegativeInt] = Field(
+        default=6,
+        description="Retries of a request that failed with a 5xx, 408 or 409 answer, a"
+        " timeout, a dropped connection or an unreadable body. 429s do not count (see"
+        " max_throttle_wait).",
+    )
+    timeout: RuntimeParameter[PositiveFloat] = Field(
+        default=120.0, description="Seconds one request may take before it is retried."
+    )
+    max_throttle_wait: RuntimeParameter[NonNegativeFloat] = Field(
+        default=300.0,
+        description="Seconds one request may spend waiting on 429 (rate limited) answers"
+        " before it fails.",
+    )
+
+    _transport: Optional[ChatTransport] = PrivateAttr(default=None)
+    _n_ignored: bool = PrivateAttr(default=False)
+    _json_object_schemas: bool = PrivateAttr(default=False)
+
+    @property
+    def model_name(self) -> str:
+        """The model requests ask for."""
+        return self.model
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Resolve the endpoint and headers with the ``openai`` SDK; the connection pool opens
+        on the first request, in the loop that makes it.
+
+        Raises:
+            RuntimeParameterError: no API key was given nor found in the environment.
+        """
+        key = self._require_api_key()
+        self._transport = ChatTransport(self._build_endpoint(key), timeout=self.timeout or 120.0)
+        self._n_ignored = False
+        self._json_object_schemas = self.schema_as_json_object
+
+    def unload(self) -> None:
+        """Close the connection pool."""
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+    def _require_api_key(self) -> str:
+        if self.api_key is None or not self.api_key.get_secret_value():
+            raise RuntimeParameterError(
+                f"{type(self).__name__} needs an API key: pass `api_key=...`, set it as runtime"
+                f" parameter 'api_key', or export {self.api_key_env_var}. Servers without"
+                " authentication (a local vLLM or llama.cpp server) accept any value, e.g."
+                " api_key='EMPTY'."
+            )
+        return self.api_key.get_secret_value()
+
+    def _build_endpoint(self, api_key: str) -> ChatEndpoint:
+        """Ask the ``openai`` SDK for the URL and headers of chat completions."""
+        import openai
+
+        client = openai.AsyncOpenAI(api_key=api_key, base_url=self.base_url, max_retries=0)
+        return endpoint_from_client(client, secrets=(api_key,))
+
+    def _max_tokens_key(self) -> str:
+        """OpenAI's own API wants ``max_completion_tokens``; compatible servers ``max_tokens``."""
+        host = urllib.parse.urlsplit(self.base_url or "").hostname or ""
+        return "max_completion_tokens" if host == "api.openai.com" else "max_tokens"
+
+    # -- generation --------------------------------------------------------------------------
+
+    async def agenerate(  # type: ignore[override]
+        self,
+        input: FormattedInput,
+        num_generations: int = 1,
+        max_new_tokens: int = 128,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        frequency_penalty: float = 0.0,
+        presence_penalty: float = 0.0,
+        stop: Optional[Union[str, list[str]]] = None,
+        response_format: Optional[ResponseFormat] = None,
+        logprobs: bool = False,
+        top_logprobs: Optional[int] = None,
+        seed: Optional[int] = None,
+        extra_body: Optional[dict[str, Any]] = None,
+    ) -> GenerateOutput:
+        """Generate ``num_generations`` chat completions for one conversation.
+
+        Args:
+            input: the conversation, or ``(conversation, json_schema)`` to ask for
+                structured output.
+            num_generations: how many completions; sent as ``n`` in one request (servers
+                that ignore ``n`` get the missing ones as separate requests).
+            max_new_tokens: the most tokens to generate per completion.
+            temperature: sampling temperature; 0 for greedy decoding.
+            top_p: nucleus sampling probability mass.
+            frequency_penalty: penalty (-2 to 2) on tokens by how often they appeared.
+            presence_penalty: penalty (-2 to 2) on tokens that appeared at all.
+            stop: a string or list of strings that end generation.
+            response_format: structured output: a JSON schema dict or a pydantic model
+                class (the completions are then JSON text that validates against it), or a
+                ready OpenAI ``response_format`` dict such as ``{"type": "json_object"}``.
+            logprobs: return the log probability of each generated token.
+            top_logprobs: with ``logprobs``, how many most likely candidates (0-20) to
+                return per token.
+            seed: a seed for best-effort deterministic sampling.
+            extra_body: extra JSON fields for the request body, for server-specific options
+                (e.g. ``{"top_k": 20}`` for vLLM).
+
+        Returns:
+            A ``GenerateOutput``: the texts, ``statistics`` (``input_tokens`` and
+            ``output_tokens`` per completion, from ``usage``) and, when asked, ``logprobs``.
+
+        Raises:
+            OpenAIRequestError: the request failed for good; the message says why.
+        """
+        messages, schema = split_input(input)
+        body = chat_body(
+            self.model, messages, {self._max_tokens_key(): max_new_tokens},
+            temperature=temperature, top_p=top_p, frequency_penalty=frequency_penalty,
+            presence_penalty=presence_penalty, stop=stop, logprobs=logprobs,
+            top_logprobs=top_logprobs, seed=seed, extra_body=extra_body,
+        )
+        fmt = to_response_format(schema if schema is not None else response_format)
+        completions = await self._complete_formatted(body, fmt, num_generations, logprobs)
+        return merge_completions(completions, num_generations, logprobs)
+
+    async def _complete_formatted(
+        self, body: dict[str, Any], response_format: Optional[dict[str, Any]], n: int,
+        logprobs: bool,
+    ) -> list[Completion]:
+        """``_complete`` with structured output; switches to the ``json_object`` schema form
+        for good when a server rejects ``json_schema``."""
+        if response_format is None:
+            return await self._complete(body, n, logprobs)
+        use_object_form = self._json_object_schemas
+        body["response_format"] = as_json_object(response_format) if use_object_form else (
+            response_format
+        )
+        try:
+            return await self._complete(body, n, logprobs)
+        except OpenAIRequestError as exc:
+            if use_object_form or not exc.rejected_json_schema:
+                raise
+        if not self._json_object_schemas:
+            self._json_object_schemas = True
+            logger.info(
+                "%s: the server at %s rejects `json_schema` response formats; sending schemas"
+                " as {'type': 'json_object', 'schema': ...} from now on.",
+                type(self).__name__, self.base_url,
+            )
+        body["response_format"] = as_json_object(response_format)
+        return await self._complete(body, n, logprobs)
+
+    async def _complete(self, body: dict[str, Any], n: int, logprobs: bool) -> list[Completion]:
+        single = json.dumps(body, separators=(",", ":")).encode()
+        if n <= 1:
+            return [self._read(await self._post(single), logprobs)]
+        if self._n_ignored:
+            return await self._separately(single, n, logprobs)
+        batched = json.dumps({**body, "n": n}, separators=(",", ":")).encode()
+        first = self._read(await self._post(batched), logprobs)
+        missing = n - len(first.texts)
+        if missing <= 0:
+            return [first]
+        self._n_ignored = True
+        logger.info(
+            "%s: %s returned %d of %d choices (it ignores `n`); sending the rest as separate"
+            " requests from now on.", type(self).__name__, self.model, len(first.texts), n,
+        )
+        return [first, *await self._separately(single, missing, logprobs)]
+
+    async def _separately(self, payload: bytes, count: int, logprobs: bool) -> list[Completion]:
+        answers = await asyncio.gather(*(self._post(payload) for _ in range(count)))
+        return [self._read(a, logprobs) for a in answers]
+
+    def _read(self, data: Any, logprobs: bool) -> Completion:
+        try:
+            completion = read_completion(data, logprobs)
+        except MalformedResponseError as exc:
+            raise self._failure(f"unexpected response: {exc}", 200, 1, retryable=False) from None
+        if not completion.texts:
+            raise self._failure("the response has no choices", 200, 1, retryable=False)
+        return completion
+
+    # -- one request, with retries -------------------------------------------------------------
+
+    async def _post(self, payload: bytes) -> Any:
+        """POST ``payload`` until it succeeds or retrying is pointless; return decoded JSON."""
+        import aiohttp
+
+        transport = self._transport
+        if transport is None:  # unloaded while requests were in flight
+            raise self._failure("the LLM was unloaded", None, 0, retryable=False)
+        attempts = failures = throttles = 0
+        throttle_waited = 0.0
+        while True:
+            attempts += 1
+            status: Optional[int] = None
+            retry_after: Optional[float] = None
+            try:
+                answer = await transport.post(payload)
+            except (asyncio.TimeoutError, TimeoutError):
+                problem = f"no answer within timeout={self.timeout:g} s"
+            except aiohttp.ClientError as exc:
+                problem = f"connection failed ({type(exc).__name__}: {exc})"
+            else:
+                status = answer.status
+                if status == 200:
+                    try:
+                        return json.loads(answer.body)
+                    except ValueError as exc:
+                        problem = f"the server answered 200 with an unreadable body ({exc})"
+                else:
+                    problem = f"HTTP {status}{error_detail(answer.body)}"
+                    rejected = rejects_json_schema(answer.body)
+                    if rejected or not is_retryable_status(status):
+                        raise self._failure(problem, status, attempts, retryable=False,
+                                            rejected_json_schema=rejected)
+                    retry_after = parse_retry_after(answer.headers)
+            if status == 429:
+                self.limiter.throttled(retry_after)
+                throttles += 1
+                delay = backoff_delay(throttles, retry_after)
+                if throttle_waited + delay > (self.max_throttle_wait or 0.0):
+                    raise self._failure(
+                        f"{problem}; still rate limited after waiting {throttle_waited:.1f} s."
+                        f" Raise max_throttle_wait (now {self.max_throttle_wait:g}) or lower"
+                        " max_concurrency / requests_per_minute",
+                        status, attempts, retryable=True,
+                    )
+                throttle_waited += delay
+            else:
+                failures += 1
+                if failures > (self.max_retries or 0):
+                    raise self._failure(
+                        f"{problem}. Gave up after max_retries={self.max_retries}; raise it, or"
+                        f" check the server{' (or raise timeout)' if status is None else ''}",
+                        status, attempts, retryable=True,
+                    )
+                delay = backoff_delay(failures, retry_after)
+            logger.debug(
+                "%s: %s; retrying in %.2f s (attempt %d)",
+                type(self).__name__, self._scrub(problem), delay, attempts + 1,
+            )
+            if status == 429:
+                await self.limiter.pause(delay)  # wait without holding a concurrency slot
+            else:
+                await asyncio.sleep(delay)
+
+    def _scrub(self, text: str) -> str:
+        secrets = self._transport.endpoint.secrets if self._transport is not None else ()
+        if self.api_key is not None:
+            secrets = (*secrets, self.api_key.get_secret_value())
+        return scrub(text, secrets)
+
+    def _failure(
+        self,
+        problem: str,
+        status: Optional[int],
+        attempts: int,
+        retryable: bool,
+        rejected_json_schema: bool = False,
+    ) -> OpenAIRequestError:
+        where = self._transport.endpoint.display_url if self._transport else self.base_url
+        hint = HINTS.get(status or 0, "").replace("{env}", self.api_key_env_var)
+        plural = "s" if attempts != 1 else ""
+        message = (
+            f"{type(self).__name__} request to {where} for model '{self.model}' failed"
+            f" ({attempts} attempt{plural}): {problem.rstrip('. ')}.{hint}"
+        )
+        return OpenAIRequestError(
+            self._scrub(message), status=status, attempts=attempts, retryable=retryable,
+            rejected_json_schema=rejected_json_schema,
+        )

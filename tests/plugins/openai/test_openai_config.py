@@ -1,0 +1,159 @@
+"""Configuration, retry timing and structured-output conversion, without any server."""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from typing import Any, Optional
+
+import pytest
+from pydantic import BaseModel
+
+from distilabel.errors import DistilabelUserError, RuntimeParameterError
+from distilabel_openai import AnyscaleLLM, AzureOpenAILLM, OpenAILLM, TogetherLLM
+from distilabel_openai._retry import backoff_delay, is_retryable_status, parse_retry_after
+from distilabel_openai._structured import as_json_object, to_response_format
+
+
+class Person(BaseModel):
+    name: str
+    age: int
+
+
+class Loose(BaseModel):
+    name: str
+    nickname: Optional[str] = None
+
+
+@pytest.mark.parametrize(
+    ("cls", "env_key", "env_url", "default_url"),
+    [
+        (OpenAILLM, "OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"),
+        (TogetherLLM, "TOGETHER_API_KEY", "TOGETHER_BASE_URL", "https://api.together.xyz/v1"),
+        (AnyscaleLLM, "ANYSCALE_API_KEY", "ANYSCALE_BASE_URL",
+         "https://api.endpoints.anyscale.com/v1"),
+    ],
+)
+def test_each_class_reads_its_own_environment_variables(
+    cls: type[OpenAILLM], env_key: str, env_url: str, default_url: str,
+    monkeypatch: pytest.MonkeyPatch, no_provider_env: Any,
+) -> None:
+    assert cls(model="m").base_url == default_url
+    assert cls(model="m").api_key is None
+    monkeypatch.setenv(env_key, "key-from-env")
+    monkeypatch.setenv(env_url, "http://127.0.0.1:9/v1")
+    llm = cls(model="m")
+    assert llm.api_key is not None and llm.api_key.get_secret_value() == "key-from-env"
+    assert llm.base_url == "http://127.0.0.1:9/v1"
+
+
+def test_load_without_a_key_names_the_variable_to_set(no_provider_env: Any) -> None:
+    with pytest.raises(RuntimeParameterError, match="TOGETHER_API_KEY") as info:
+        TogetherLLM(model="m").load()
+    assert "api_key='EMPTY'" in str(info.value)
+
+
+def test_azure_without_an_endpoint_says_what_to_set(no_provider_env: Any) -> None:
+    with pytest.raises(RuntimeParameterError, match="AZURE_OPENAI_ENDPOINT"):
+        AzureOpenAILLM(model="gpt-4o", api_key="k").load()
+
+
+def test_runtime_parameters_coerced_from_strings(no_provider_env: Any) -> None:
+    llm = OpenAILLM(model="m")
+    llm.set_runtime_parameters({"api_key": "sk-cli", "timeout": "2.5", "max_retries": "1",
+                                "generation_kwargs": {"logprobs": "true", "stop": "END"}})
+    assert llm.api_key is not None and llm.api_key.get_secret_value() == "sk-cli"
+    assert (llm.timeout, llm.max_retries) == (2.5, 1)
+    assert llm.generation_kwargs == {"logprobs": True, "stop": "END"}
+    assert "sk-cli" not in str(llm.dump()) and "sk-cli" not in repr(llm)
+
+
+def test_max_tokens_field_follows_the_server() -> None:
+    assert OpenAILLM(model="m")._max_tokens_key() == "max_completion_tokens"
+    local = OpenAILLM(model="m", base_url="http://127.0.0.1:8000/v1")
+    assert local._max_tokens_key() == "max_tokens"
+
+
+# -- retry timing ----------------------------------------------------------------------------
+
+
+def test_retry_after_header_forms() -> None:
+    assert parse_retry_after({"retry-after-ms": "250"}) == 0.25
+    assert parse_retry_after({"retry-after": "3"}) == 3.0
+    assert parse_retry_after({"retry-after": "0.5"}) == 0.5
+    now = time.time()
+    date = email.utils.formatdate(now + 10, usegmt=True)
+    assert parse_retry_after({"retry-after": date}, now=now) == pytest.approx(10, abs=1)
+    assert parse_retry_after({"retry-after": "soon"}) is None
+    assert parse_retry_after({}) is None
+    assert parse_retry_after({"retry-after": "99999"}) == 300.0
+
+
+def test_backoff_grows_exponentially_with_jitter_and_honours_retry_after() -> None:
+    rng = random.Random(1)
+    for attempt, ceiling in [(1, 0.5), (2, 1.0), (3, 2.0), (8, 30.0), (20, 30.0)]:
+        delays = [backoff_delay(attempt, None, rng) for _ in range(50)]
+        assert all(ceiling / 2 <= d <= ceiling for d in delays)
+        assert len(set(delays)) > 1
+    assert all(2.0 <= backoff_delay(1, 2.0, rng) <= 2.2 for _ in range(20))
+
+
+def test_retryable_statuses() -> None:
+    assert [s for s in (400, 401, 404, 408, 409, 422, 429, 500, 503) if is_retryable_status(s)] \
+        == [408, 409, 429, 500, 503]
+
+
+# -- structured output -----------------------------------------------------------------------
+
+
+def test_pydantic_model_becomes_a_strict_json_schema_format() -> None:
+    fmt = to_response_format(Person)
+    assert fmt is not None
+    assert fmt["type"] == "json_schema"
+    spec = fmt["json_schema"]
+    assert spec["name"] == "Person" and spec["strict"] is True
+    assert spec["schema"]["additionalProperties"] is False
+    assert set(spec["schema"]["required"]) == {"name", "age"}
+
+
+def test_model_with_optional_fields_is_sent_non_strict() -> None:
+    fmt = to_response_format(Loose)
+    assert fmt is not None and fmt["json_schema"]["strict"] is False
+    assert "additionalProperties" not in fmt["json_schema"]["schema"]
+
+
+def test_schema_dicts_and_ready_formats() -> None:
+    schema = {"title": "my answer", "type": "object", "properties": {"a": {"type": "string"}}}
+    fmt = to_response_format(schema)
+    assert fmt is not None
+    assert fmt["json_schema"] == {"name": "my_answer", "schema": schema, "strict": False}
+    assert to_response_format({"type": "json_object"}) == {"type": "json_object"}
+    assert as_json_object(fmt) == {"type": "json_object", "schema": schema}
+
+
+def test_response_format_of_the_wrong_type_is_a_clear_error() -> None:
+    with pytest.raises(DistilabelUserError, match="pydantic model class"):
+        to_response_format("json")
+
+
+def test_importing_the_plugin_imports_no_sdk() -> None:
+    """Plugin discovery must stay cheap: openai and aiohttp load in ``load()`` only."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from distilabel.llms import OpenAILLM; OpenAILLM(model='m');"
+            " print(sorted(m for m in ('openai', 'aiohttp', 'httpx2') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_proxy_from_environment_is_resolved_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from distilabel_openai._transport import env_proxy
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,models.internal")
+    assert env_proxy("https://api.openai.com/v1/chat/completions") == "http://proxy.internal:3128"
+    assert env_proxy("https://models.internal/v1/chat/completions") is None
+    assert env_proxy("http://localhost:8000/v1/chat/completions") is None
