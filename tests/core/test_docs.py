@@ -30,6 +30,7 @@ PUBLIC_MODULES = [
     "distilabel.runtime_parameters",
     "distilabel.testing",
     "distilabel.hookspecs",
+    "distilabel.embedded",
 ]
 
 

@@ -348,14 +348,43 @@ def _import_pyarrow() -> Any:
     return pyarrow
 
 
+_JSON_COLUMNS_KEY = b"distilabel_json_columns"
+
+
 def _write_parquet(rows: StepRows, path: Path) -> None:
+    """Write ``rows`` as Parquet; columns Arrow cannot type become JSON text.
+
+    Rows from LLMs are not always uniform (a list in one row and a string in the next,
+    an empty metadata dict): rather than fail the save, such columns are stored as JSON
+    strings and named in the file's metadata so ``_read_parquet`` decodes them.
+    """
     pa = _import_pyarrow()
-    table = pa.Table.from_pylist(rows.to_list()) if len(rows) else pa.table({})
+    records = rows.to_list()
     tmp = path.with_name(path.name + ".tmp")
-    pa.parquet.write_table(table, tmp)
+    try:
+        table = pa.Table.from_pylist(records) if records else pa.table({})
+        pa.parquet.write_table(table, tmp)
+    except (pa.ArrowException, ValueError, TypeError):
+        columns = list(dict.fromkeys(k for r in records for k in r))
+        nested = [c for c in columns if any(isinstance(r.get(c), (dict, list)) for r in records)]
+        converted = [
+            {c: json.dumps(r[c]) if c in nested and c in r else r.get(c) for c in columns}
+            for r in records
+        ]
+        table = pa.Table.from_pylist(converted)
+        table = table.replace_schema_metadata({_JSON_COLUMNS_KEY: json.dumps(nested).encode()})
+        pa.parquet.write_table(table, tmp)
     os.replace(tmp, path)
 
 
 def _read_parquet(path: Path) -> list[Row]:
     pa = _import_pyarrow()
-    return pa.parquet.read_table(path).to_pylist()  # type: ignore[no-any-return]
+    table = pa.parquet.read_table(path)
+    rows: list[Row] = table.to_pylist()
+    metadata = table.schema.metadata or {}
+    if _JSON_COLUMNS_KEY in metadata:
+        for column in json.loads(metadata[_JSON_COLUMNS_KEY]):
+            for row in rows:
+                if isinstance(row.get(column), str):
+                    row[column] = json.loads(row[column])
+    return rows

