@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-HEAVY = ("openai", "transformers", "torch", "llama_cpp", "ray", "datasets")
+HEAVY = ("openai", "transformers", "torch", "llama_cpp", "ray", "datasets", "numpy", "aiohttp")
 
 
 def _heavy_modules_after(code: str) -> list[str]:

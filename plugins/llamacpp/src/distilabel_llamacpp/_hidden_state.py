@@ -11,12 +11,13 @@ It relies on llama-cpp-python's internal context and batch objects (pinned 0.3.3
 from __future__ import annotations
 
 import threading
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from distilabel.errors import DistilabelUserError
 from distilabel_llamacpp._loading import create_llama
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["HiddenStateReader"]
 
@@ -75,6 +76,8 @@ class HiddenStateReader:
             llama._batch.add_sequence(tokens, 0, True)
             llama._ctx.decode(llama._batch)
             pointer = llama_cpp.llama_get_embeddings(llama._ctx.ctx)
+            import numpy as np  # lazily: discovering the plugin must not import numpy
+
             flat = np.ctypeslib.as_array(pointer, shape=(len(tokens) * self._n_embd,))
             state = flat.reshape(len(tokens), self._n_embd).astype(np.float32, copy=True)
             llama._batch.reset()
