@@ -58,6 +58,24 @@ def test_batched_output_equals_unbatched_under_greedy(llamacpp_llm: Any) -> None
     assert len({o["generations"][0] for o in batched}) > 1
 
 
+def test_an_answer_does_not_depend_on_what_ran_before() -> None:
+    """The shared chat-template prefix is reused, but never a previous prompt's tail."""
+    from distilabel_llamacpp import LlamaCppLLM
+
+    question = chat("Name a colour.")
+    first = LlamaCppLLM(model_path=EMBEDDED_MODEL, n_threads=1, n_ctx=1024)
+    first.load()
+    try:
+        fresh = first.generate([question], **GREEDY)[0]
+        first.generate([chat("Name a colour of the sky."), chat("Say hello.")], **GREEDY)
+        after_others = first.generate([question], **GREEDY)[0]
+        prompt_tokens = fresh["statistics"]["input_tokens"]
+    finally:
+        first.unload()
+    assert after_others == fresh
+    assert prompt_tokens[0] > 0
+
+
 def test_statistics_count_prompt_and_generated_tokens(llamacpp_llm: Any) -> None:
     out = llamacpp_llm.generate([chat("Say hello.")], max_new_tokens=5, temperature=0.0)[0]
     model = llamacpp_llm._model

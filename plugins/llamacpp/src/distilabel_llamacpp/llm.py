@@ -83,6 +83,7 @@ class LlamaCppLLM(LLM):
     _model: Optional[Llama] = PrivateAttr(default=None)
     _hidden: Optional[HiddenStateReader] = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _prefix: list[int] = PrivateAttr(default_factory=list)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -120,6 +121,36 @@ class LlamaCppLLM(LLM):
         kwargs = self._llama_kwargs()
         self._close()  # a second load() replaces the model instead of leaking it
         self._model = create_llama(**kwargs)
+        self._prefix = self._learn_prompt_prefix()
+
+    def _learn_prompt_prefix(self) -> list[int]:
+        """The tokens every chat prompt starts with (template and default system prompt).
+
+        Two one-token completions of different messages reveal them exactly as llama.cpp
+        tokenizes prompts. Evaluating them once, alone, and restoring that state before
+        each answer skips most of the prompt evaluation while every answer still sees
+        the same numbers however many answers came before (see ``_complete``).
+        """
+        assert self._model is not None
+        seen: list[list[int]] = []
+        try:
+            for text in ("a", "b"):
+                self._model.reset()
+                self._model.create_chat_completion(
+                    messages=[{"role": "user", "content": text}], max_tokens=1, temperature=0.0
+                )
+                seen.append(list(self._model._input_ids))
+        except Exception:  # an unusual chat format: fall back to evaluating whole prompts
+            return []
+        prefix: list[int] = []
+        for first, second in zip(seen[0], seen[1], strict=False):
+            if first != second:
+                break
+            prefix.append(first)
+        self._model.reset()
+        if prefix:
+            self._model.eval(prefix)
+        return prefix
 
     def unload(self) -> None:
         """Free the model (and the embedding context, if one was created)."""
@@ -228,11 +259,24 @@ class LlamaCppLLM(LLM):
     def _complete(self, messages: ChatType, **kwargs: Any) -> Any:
         assert self._model is not None
         with self._lock:
-            # Reusing a cached prompt prefix re-evaluates only its last token, whose logits
-            # then differ slightly from a full evaluation and can flip a greedy choice;
-            # starting clean keeps every answer independent of what ran before.
-            self._model.reset()
+            # Reusing whatever prefix the previous prompt happened to share would make an
+            # answer depend on what ran before (a different split of the evaluation can
+            # flip a greedy choice). Instead every answer starts from the same state: the
+            # common chat-template prefix, evaluated once, alone, at load.
+            self._restore_prefix()
             return self._model.create_chat_completion(messages=messages, **kwargs)  # type: ignore[arg-type]
+
+    def _restore_prefix(self) -> None:
+        assert self._model is not None
+        size = len(self._prefix)
+        if size and self._model.n_tokens >= size and (
+            list(self._model._input_ids[:size]) == self._prefix
+        ):
+            self._model.n_tokens = size  # later positions are overwritten by the next eval
+            return
+        self._model.reset()
+        if size:
+            self._model.eval(self._prefix)
 
     # -- hidden states ---------------------------------------------------------------------
 
