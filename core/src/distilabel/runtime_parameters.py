@@ -40,6 +40,7 @@ from pydantic.fields import FieldInfo
 from typing_extensions import TypedDict
 
 from distilabel.errors import RuntimeParameterError, UnknownRuntimeParameterError
+from distilabel.serialization import is_secret_annotation
 
 __all__ = [
     "KeySchema",
@@ -252,7 +253,8 @@ class RuntimeParametersModel(BaseModel):
         """A label for messages, e.g. ``"OpenAILLM"``; steps add their name."""
         return type(self).__name__
 
-    def runtime_parameter_keys(self, name: str) -> Optional[KeySchema]:
+    @classmethod
+    def runtime_parameter_keys(cls, name: str) -> Optional[KeySchema]:
         """Return the accepted keys of the dict-valued runtime parameter ``name``, if any.
 
         The base returns ``None`` (any dict). ``LLM`` returns the keywords of its
@@ -282,24 +284,36 @@ class RuntimeParametersModel(BaseModel):
             names[name] = model.runtime_parameters_names
         return names
 
+    @classmethod
+    def describe_runtime_parameter(cls, name: str, value: Any) -> RuntimeParameterInfo:
+        """Describe the runtime-parameter field ``name`` when it holds ``value``.
+
+        A classmethod so that a class can be described without an instance (``distilabel
+        llms info`` passes the field's default). Secret defaults are masked.
+        """
+        info, optional_none = cls.runtime_parameter_fields()[name]
+        default = info.get_default(call_default_factory=True)
+        if default and is_secret_annotation(info.annotation):
+            default = "**********"
+        entry = RuntimeParameterInfo(
+            name=name,
+            type=field_type_name(info),
+            default=_public_value(default),
+            required=not optional_none and value is None,
+            optional=optional_none or value is not None,
+            description=info.description,
+        )
+        keys = cls.runtime_parameter_keys(name)
+        if keys is not None:
+            entry["keys"] = [spec.info() for spec in keys.keys.values()]
+        return entry
+
     def get_runtime_parameters_info(self) -> list[RuntimeParameterInfo]:
         """Describe every runtime parameter: name, type, default, required, description."""
-        infos: list[RuntimeParameterInfo] = []
-        for name, (info, optional_none) in self.runtime_parameter_fields().items():
-            value = getattr(self, name)
-            default = info.get_default(call_default_factory=True)
-            entry = RuntimeParameterInfo(
-                name=name,
-                type=field_type_name(info),
-                default=_public_value(default),
-                required=not optional_none and value is None,
-                optional=optional_none or value is not None,
-                description=info.description,
-            )
-            keys = self.runtime_parameter_keys(name)
-            if keys is not None:
-                entry["keys"] = [spec.info() for spec in keys.keys.values()]
-            infos.append(entry)
+        infos = [
+            self.describe_runtime_parameter(name, getattr(self, name))
+            for name in self.runtime_parameter_fields()
+        ]
         for name, model in self._nested_runtime_models().items():
             infos.append(
                 RuntimeParameterInfo(

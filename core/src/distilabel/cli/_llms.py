@@ -103,22 +103,11 @@ def _info(args: argparse.Namespace) -> int:
 
 def _describe_class(cls: Any) -> list[dict[str, Any]]:
     """Runtime parameters of an LLM class, without building (or loading) an instance."""
-    from distilabel.runtime_parameters import field_type_name
-
-    infos: list[dict[str, Any]] = []
-    for name, (info, optional_none) in cls.runtime_parameter_fields().items():
-        default = info.get_default(call_default_factory=True)
-        entry: dict[str, Any] = {
-            "name": name,
-            "type": field_type_name(info),
-            "default": "**********" if name in cls.secret_fields() and default else default,
-            "required": not optional_none and default is None,
-            "description": info.description,
-        }
-        if name == "generation_kwargs":
-            entry["keys"] = [spec.info() for spec in cls.generation_kwargs_schema().keys.values()]
-        infos.append(entry)
-    return infos
+    return [
+        dict(cls.describe_runtime_parameter(name, default))
+        for name, (info, _) in cls.runtime_parameter_fields().items()
+        for default in [info.get_default(call_default_factory=True)]
+    ]
 
 
 def _print_params(params: list[dict[str, Any]], indent: str) -> None:

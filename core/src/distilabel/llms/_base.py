@@ -216,9 +216,10 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         """The keys ``generation_kwargs`` accepts, from the generate method's signature."""
         return generation_kwargs_schema(cls.generate_method())
 
-    def runtime_parameter_keys(self, name: str) -> Optional[KeySchema]:
+    @classmethod
+    def runtime_parameter_keys(cls, name: str) -> Optional[KeySchema]:
         if name == "generation_kwargs":
-            return self.generation_kwargs_schema()
+            return cls.generation_kwargs_schema()
         return None
 
     def generate_outputs(
