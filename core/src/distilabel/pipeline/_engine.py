@@ -22,7 +22,13 @@ from distilabel.pipeline._runners import StepRunner, make_runner
 from distilabel.pipeline._store import StepStore
 from distilabel.steps._base import GeneratorStep
 
-__all__ = ["LocalEngine", "StepFailedError", "run_coroutine_sync"]
+__all__ = [
+    "LocalEngine",
+    "StepFailedError",
+    "build_channels",
+    "refresh_totals",
+    "run_coroutine_sync",
+]
 
 _logger = logging.getLogger("distilabel.pipeline")
 _T = TypeVar("_T")
@@ -63,18 +69,7 @@ class LocalEngine:
         self.queue_size = queue_size
 
     def _build_runners(self) -> list[StepRunner]:
-        channels: dict[tuple[str, str], Channel] = {}
-        for target in self.order:
-            if self.stores[target].done:
-                continue
-            for source in self.dag.predecessors[target]:
-                store = self.stores[source]
-                channels[(source, target)] = Channel(
-                    store,
-                    skip=self.stores[target].consumed.get(source, 0),
-                    live=not store.done,
-                    maxsize=self.queue_size,
-                )
+        channels = build_channels(self.dag, self.order, self.stores, self.queue_size)
         runners: list[StepRunner] = []
         for name in self.order:
             store = self.stores[name]
@@ -97,26 +92,7 @@ class LocalEngine:
 
     def refresh_totals(self) -> None:
         """Estimate each step's input total from its predecessors' expected outputs."""
-        out_totals: dict[str, Optional[int]] = {}
-        for name in self.order:
-            step = self.dag.steps[name]
-            progress = self.progress[name]
-            if isinstance(step, GeneratorStep):
-                if progress.total is None:
-                    progress.total = step.total_rows()
-                out_totals[name] = progress.total
-                continue
-            preds = [out_totals.get(p) for p in self.dag.predecessors[name]]
-            if any(t is None for t in preds) or not preds:
-                total = None
-            elif step.takes_multiple_inputs():
-                total = preds[0]
-            else:
-                total = sum(t for t in preds if t is not None)
-            if progress.state in ("done", "cached"):
-                total = progress.done
-            progress.total = total
-            out_totals[name] = step.expected_output_rows(total)
+        refresh_totals(self.dag, self.order, self.progress)
 
     async def _show(self) -> None:
         assert self.display is not None
@@ -156,6 +132,49 @@ class LocalEngine:
                 self.refresh_totals()
                 self.display.draw(final=True)
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def build_channels(
+    dag: DAG, order: list[str], stores: dict[str, StepStore], queue_size: int
+) -> dict[tuple[str, str], Channel]:
+    """One bounded channel per edge into every unfinished step, skipping what it consumed."""
+    channels: dict[tuple[str, str], Channel] = {}
+    for target in order:
+        if stores[target].done:
+            continue
+        for source in dag.predecessors[target]:
+            store = stores[source]
+            channels[(source, target)] = Channel(
+                store,
+                skip=stores[target].consumed.get(source, 0),
+                live=not store.done,
+                maxsize=queue_size,
+            )
+    return channels
+
+
+def refresh_totals(dag: DAG, order: list[str], progress: dict[str, StepProgress]) -> None:
+    """Estimate each step's input total from its predecessors' expected outputs."""
+    out_totals: dict[str, Optional[int]] = {}
+    for name in order:
+        step = dag.steps[name]
+        step_progress = progress[name]
+        if isinstance(step, GeneratorStep):
+            if step_progress.total is None:
+                step_progress.total = step.total_rows()
+            out_totals[name] = step_progress.total
+            continue
+        preds = [out_totals.get(p) for p in dag.predecessors[name]]
+        if any(t is None for t in preds) or not preds:
+            total = None
+        elif step.takes_multiple_inputs():
+            total = preds[0]
+        else:
+            total = sum(t for t in preds if t is not None)
+        if step_progress.state in ("done", "cached"):
+            total = step_progress.done
+        step_progress.total = total
+        out_totals[name] = step.expected_output_rows(total)
 
 
 def run_coroutine_sync(coro: Coroutine[Any, Any, _T]) -> _T:

@@ -26,7 +26,7 @@ from distilabel.errors import DistilabelUserError
 from distilabel.llms import AsyncLLM
 from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
 from distilabel.pipeline._dag import DAG
-from distilabel.pipeline._engine import LocalEngine, StepFailedError
+from distilabel.pipeline._engine import StepFailedError, build_channels, refresh_totals
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._ray_actors import Part, RunWriter, Segment
 from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
@@ -175,15 +175,7 @@ class RayEngine:
                 )
 
     def _build_channels(self) -> None:
-        for target in self._todo():
-            for source in self.dag.predecessors[target]:
-                store = self.stores[source]
-                self._channels[(source, target)] = Channel(
-                    store,
-                    skip=self.stores[target].consumed.get(source, 0),
-                    live=not store.done,
-                    maxsize=self.queue_size,
-                )
+        self._channels = build_channels(self.dag, self.order, self.stores, self.queue_size)
 
     def _outputs(self, name: str) -> list[Channel]:
         return [
@@ -270,7 +262,7 @@ class RayEngine:
             self.stores[name] = fresh
 
     def _refresh_totals(self) -> None:
-        LocalEngine(self.dag, self.order, self.stores, self.progress).refresh_totals()
+        refresh_totals(self.dag, self.order, self.progress)
 
     async def _show(self) -> None:
         assert self.display is not None
