@@ -1,8 +1,9 @@
 """``Distiset``: what a pipeline run returns, one dataset of rows per leaf step.
 
-Rows are read lazily from disk, so a distiset of a million rows costs no memory until
-it is iterated. ``save_to_disk`` writes JSONL (and Parquet when pyarrow is installed)
-next to the pipeline's YAML and a dataset card; ``to_datasets`` and ``push_to_hub`` use
+Rows are read lazily from disk (or, for a run directory on an fsspec URL, from that
+storage), so a distiset of a million rows costs no memory until it is iterated.
+``save_to_disk`` writes JSONL (and Parquet when pyarrow is installed) next to the
+pipeline's YAML and a dataset card; ``to_datasets`` and ``push_to_hub`` use
 Hugging Face ``datasets`` when it is installed.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union, overload
+from typing import IO, Any, Iterable, Iterator, Mapping, Optional, Sequence, Union, overload
 
 from distilabel.errors import DistilabelUserError
 
@@ -26,12 +27,13 @@ class StepRows(Sequence[Row]):
     """The rows of one step, read lazily from a file or held in memory.
 
     A sequence of dicts: ``len()``, iteration (streamed), indexing and slicing,
-    ``to_list()``, ``column_names``.
+    ``to_list()``, ``column_names``. ``path`` is a local file, or an fsspec URL (a
+    string such as ``s3://bucket/...``) read through fsspec.
     """
 
     def __init__(
         self,
-        path: Optional[Path] = None,
+        path: Optional[Union[Path, str]] = None,
         num_rows: Optional[int] = None,
         layout: str = "jsonl",
         rows: Optional[list[Row]] = None,
@@ -49,19 +51,28 @@ class StepRows(Sequence[Row]):
         """Rows held in memory."""
         return cls(rows=list(rows))
 
+    def _open(self) -> IO[bytes]:
+        assert self.path is not None
+        from distilabel.pipeline._storage import is_url
+
+        if is_url(self.path):
+            from distilabel.pipeline._object_folder import open_url
+
+            return open_url(str(self.path), "rb")
+        return open(self.path, "rb")
+
     def _iter_chunks(self) -> Iterator[tuple[int, list[Row]]]:
         """Yield ``(file_offset, rows)`` per stored line (batch or single row)."""
         assert self.path is not None
-        from distilabel.pipeline._store import iter_batch_file
+        from distilabel.pipeline._store import iter_batch_stream
 
-        if self.layout == "batches":
+        with self._open() as fh:
             offset = 0
-            for _record, body, size in iter_batch_file(self.path):
-                yield offset, json.loads(body)
-                offset += size
-            return
-        with open(self.path, "rb") as fh:
-            offset = 0
+            if self.layout == "batches":
+                for _record, body, size in iter_batch_stream(fh):
+                    yield offset, json.loads(body)
+                    offset += size
+                return
             for line in fh:
                 if line.strip():
                     yield offset, [json.loads(line)]
@@ -120,7 +131,7 @@ class StepRows(Sequence[Row]):
         assert self.path is not None
         for offset, count in self._build_index():
             if index < start + count:
-                with open(self.path, "rb") as fh:
+                with self._open() as fh:
                     fh.seek(offset)
                     line = fh.readline()
                 if self.layout == "batches":

@@ -117,6 +117,19 @@ def test_gguf_conversion_is_cached_and_reused(transformers_llm: Any) -> None:
         second.unload()
 
 
+def test_converted_models_stay_local_when_the_cache_dir_is_a_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from distilabel_transformers._gguf_cache import models_cache_dir
+
+    monkeypatch.setenv("DISTILABEL_CACHE_DIR", str(tmp_path / "cache"))
+    assert models_cache_dir() == tmp_path / "cache" / "models"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for url in ("s3://bucket/runs", "file:///shared/runs", "simplecache::s3://bucket/runs"):
+        monkeypatch.setenv("DISTILABEL_CACHE_DIR", url)
+        assert models_cache_dir() == tmp_path / "home" / ".cache" / "distilabel" / "models"
+
+
 def test_a_directory_with_gguf_file_resolves_to_the_same_model(transformers_llm: Any) -> None:
     gguf = embedded_model_path()
     llm = TransformersLLM(model=str(gguf.parent), gguf_file=gguf.name, device="cpu")

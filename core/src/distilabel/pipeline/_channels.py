@@ -14,14 +14,14 @@ import collections
 import json
 from typing import Iterator, Optional
 
-from distilabel.pipeline._store import StepStore, iter_batch_file
+from distilabel.pipeline._store import StepStore
 from distilabel.steps.typing import Row
 
 __all__ = ["Channel", "StepInputs", "TakenBatch"]
 
 
 def _replay(store: StepStore, limit: int, skip: int) -> Iterator[list[Row]]:
-    for record, body, _size in iter_batch_file(store.batches_path, limit):
+    for record, body in store.iter_records(limit):
         if skip >= record.rows:
             skip -= record.rows
             continue

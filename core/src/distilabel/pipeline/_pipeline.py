@@ -16,7 +16,6 @@ import contextvars
 import logging
 import os
 import re
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,20 @@ from distilabel.pipeline._engine import LocalEngine, run_coroutine_sync
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._serialize import pipeline_from_dict, pipeline_to_dict, read_config
 from distilabel.pipeline._signature import step_signatures, structure_signature
-from distilabel.pipeline._store import RunLock, StepStore, cache_root, check_writable
+from distilabel.pipeline._storage import (
+    Location,
+    as_location,
+    cache_root,
+    check_writable,
+    describe,
+    join,
+    make_dirs,
+    make_run_lock,
+    make_step_store,
+    prune_children,
+    write_text,
+)
+from distilabel.pipeline._store import StepStore
 from distilabel.pipeline._validate import apply_parameters, validate_dag
 from distilabel.runtime_parameters import RuntimeParameterInfo
 from distilabel.steps._base import _Step
@@ -51,8 +63,10 @@ class Pipeline:
     Args:
         name: the pipeline's name (part of its cache key).
         description: a free text description, kept in the YAML and the dataset card.
-        cache_dir: where run directories live (default ``$DISTILABEL_CACHE_DIR`` or
-            ``~/.cache/distilabel``).
+        cache_dir: where run directories live: a local path or an fsspec URL such as
+            ``s3://bucket/prefix`` (default ``$DISTILABEL_CACHE_DIR`` or
+            ``~/.cache/distilabel``). With the Ray engine, use a location every node can
+            reach.
     """
 
     def __init__(
@@ -66,7 +80,7 @@ class Pipeline:
         self.name = name
         self.description = description
         self.dag = DAG()
-        self._cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else None
+        self._cache_dir = as_location(cache_dir) if cache_dir is not None else None
         self._tokens: list[contextvars.Token[Any]] = []
 
     # -- building -----------------------------------------------------------------------
@@ -137,15 +151,17 @@ class Pipeline:
         return structure_signature(self.name, self.dag)
 
     @property
-    def cache_dir(self) -> Path:
-        """The directory holding this pipeline's run directories."""
+    def cache_dir(self) -> Location:
+        """The directory holding this pipeline's run directories: a ``Path``, or a URL
+        string when it is on an fsspec filesystem."""
         return self._cache_dir or cache_root()
 
     @property
-    def run_dir(self) -> Path:
-        """Where this pipeline's progress is stored (keyed by its signature)."""
+    def run_dir(self) -> Location:
+        """Where this pipeline's progress is stored (keyed by its signature): a ``Path``,
+        or a URL string when ``cache_dir`` is a URL."""
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name).strip("._") or "pipeline"
-        return self.cache_dir / "pipelines" / safe / self.signature[:16]
+        return join(self.cache_dir, "pipelines", safe, self.signature[:16])
 
     # -- running ------------------------------------------------------------------------
 
@@ -185,7 +201,7 @@ class Pipeline:
         order = self.validate(parameters)
         run_dir = self.run_dir
         check_writable(run_dir)
-        lock = RunLock(run_dir / "lock")
+        lock = make_run_lock(run_dir)
         lock.acquire()
         try:
             return self._run_locked(order, run_dir, use_cache, show_progress)
@@ -217,7 +233,7 @@ class Pipeline:
     def _run_locked(
         self,
         order: list[str],
-        run_dir: Path,
+        run_dir: Location,
         use_cache: bool,
         show_progress: Optional[bool],
         engine_factory: Callable[..., Any] = LocalEngine,
@@ -227,7 +243,7 @@ class Pipeline:
         signatures = step_signatures(self.dag, order, step_dumps)
         stores: dict[str, StepStore] = {}
         for name in order:
-            store = StepStore(run_dir / "steps" / name, signatures[name])
+            store = make_step_store(join(run_dir, "steps", name), signatures[name])
             store.open(reset=not use_cache)
             stores[name] = store
             if store.done:
@@ -236,7 +252,7 @@ class Pipeline:
                 _logger.info("Step '%s': resuming after %d committed rows.", name,
                              store.committed_rows)
         yaml_text = self._config_text(dumped)
-        (run_dir / "pipeline.yaml").write_text(yaml_text, encoding="utf-8")
+        write_text(join(run_dir, "pipeline.yaml"), yaml_text)
         progress = {name: StepProgress(name) for name in order}
         if show_progress is None:
             show_progress = sys.stderr.isatty()
@@ -250,7 +266,7 @@ class Pipeline:
             complete = False
             _logger.warning(
                 "Pipeline '%s' interrupted; finished batches are kept in %s. Run it again to"
-                " resume.", self.name, run_dir,
+                " resume.", self.name, describe(run_dir),
             )
         finally:
             for store in stores.values():
@@ -259,27 +275,22 @@ class Pipeline:
         return self._distiset(stores, run_dir, yaml_text, complete)
 
     def _distiset(
-        self, stores: dict[str, StepStore], run_dir: Path, yaml_text: str, complete: bool
+        self, stores: dict[str, StepStore], run_dir: Location, yaml_text: str, complete: bool
     ) -> Distiset:
-        """Snapshot the leaves' batch files (hard links) so later runs cannot change them."""
-        snapshots = run_dir / "distisets"
-        target = snapshots / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.time_ns()}"
-        target.mkdir(parents=True)
+        """Snapshot the leaves' batches (hard links locally, one concatenated object on a
+        URL) so later runs cannot change them."""
+        snapshots = join(run_dir, "distisets")
+        target = join(
+            snapshots, f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.time_ns()}"
+        )
+        make_dirs(target)
         data: dict[str, StepRows] = {}
         for name in self.dag.leaves:
             store = stores[name]
-            link = target / f"{name}.batches.jsonl"
-            if store.batches_path.exists():
-                try:
-                    os.link(store.batches_path, link)
-                except OSError:
-                    shutil.copyfile(store.batches_path, link)
-            else:
-                link.write_bytes(b"")
-            data[name] = StepRows(link, store.committed_rows, layout="batches")
-        old = sorted(p for p in snapshots.iterdir() if p.is_dir())[:-_KEEP_SNAPSHOTS]
-        for path in old:
-            shutil.rmtree(path, ignore_errors=True)
+            snapshot = join(target, f"{name}.batches.jsonl")
+            store.snapshot(snapshot)
+            data[name] = StepRows(snapshot, store.committed_rows, layout="batches")
+        prune_children(snapshots, _KEEP_SNAPSHOTS)
         return Distiset(data, pipeline_yaml=yaml_text, complete=complete)
 
     # -- serialization ------------------------------------------------------------------

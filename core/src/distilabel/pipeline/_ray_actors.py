@@ -14,12 +14,12 @@ import asyncio
 import concurrent.futures
 import os
 import socket
-from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
 from distilabel.llms import AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.pipeline._ray_pickle import loads_step
+from distilabel.pipeline._storage import make_step_store
 from distilabel.pipeline._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step
 from distilabel.steps.tasks._base import Task
@@ -62,7 +62,7 @@ class StepReplica:
 
     def __init__(self, step: bytes, journal: Optional[tuple[str, str]] = None) -> None:
         self.step = loads_step(step)
-        self._journal = StepStore(Path(journal[0]), journal[1]) if journal else None
+        self._journal = make_step_store(journal[0], journal[1]) if journal else None
         self._pending: list[tuple[str, Any]] = []
         self._flush_scheduled = False
         self._executor = concurrent.futures.ThreadPoolExecutor(
@@ -221,7 +221,7 @@ class RunWriter:
 
     def open(self, step: str, directory: str, signature: str) -> None:
         """Open the store of ``step`` (already prepared by the driver) for appending."""
-        store = StepStore(Path(directory), signature)
+        store = make_step_store(directory, signature)
         store.open(reset=False)
         self.stores[step] = store
 

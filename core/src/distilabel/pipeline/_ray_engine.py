@@ -30,6 +30,7 @@ from distilabel.pipeline._engine import StepFailedError, build_channels, refresh
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._ray_actors import Part, RunWriter, Segment
 from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
+from distilabel.pipeline._storage import make_step_store
 from distilabel.pipeline._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step, _Step
 from distilabel.steps._resources import StepResources
@@ -220,7 +221,7 @@ class RayEngine:
             store.close()
         self._writer = self._start_writer()
         await asyncio.gather(*(
-            self._writer.open.remote(name, str(self.stores[name].dir), self.stores[name].signature)
+            self._writer.open.remote(name, self.stores[name].location, self.stores[name].signature)
             for name in self._todo()
         ))
         tasks = {asyncio.ensure_future(self._run_step(name)): name for name in self._todo()}
@@ -257,7 +258,7 @@ class RayEngine:
     def _reload_stores(self) -> None:
         for name, store in list(self.stores.items()):
             store.close()
-            fresh = StepStore(store.dir, store.signature, fsync=store.fsync)
+            fresh = make_step_store(store.location, store.signature, fsync=store.fsync)
             fresh.open(reset=False)
             self.stores[name] = fresh
 
@@ -318,7 +319,7 @@ class RayEngine:
             step,
             replicas,
             self.resources[name].actor_options(),
-            journal=(str(store.dir), store.signature) if journal else None,
+            journal=(store.location, store.signature) if journal else None,
             max_restarts=self.max_restarts,
             on_start=on_start,
         )

@@ -13,16 +13,22 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from distilabel.errors import PluginNotAvailableError
+from distilabel.errors import DistilabelUserError, PluginNotAvailableError
 from distilabel.pipeline._ray_engine import RayEngine
-from distilabel.pipeline._store import RunLock, check_writable
+from distilabel.pipeline._storage import (
+    Location,
+    check_writable,
+    describe,
+    is_url,
+    make_run_lock,
+)
 from distilabel.steps._resources import StepResources
 
 if TYPE_CHECKING:
     from distilabel.distiset import Distiset
     from distilabel.pipeline._pipeline import Pipeline
 
-__all__ = ["RayPipeline", "connect_ray", "import_ray", "run_on_ray"]
+__all__ = ["RayPipeline", "check_shared", "connect_ray", "import_ray", "run_on_ray"]
 
 _logger = logging.getLogger("distilabel.pipeline.ray")
 
@@ -94,8 +100,9 @@ def run_on_ray(
     order = pipeline.validate(parameters)
     import_ray()
     run_dir = pipeline.run_dir
+    check_shared(run_dir)
     check_writable(run_dir)
-    lock = RunLock(run_dir / "lock")
+    lock = make_run_lock(run_dir)
     lock.acquire()
     connected = False
     try:
@@ -114,6 +121,21 @@ def run_on_ray(
             import ray
 
             ray.shutdown()
+
+
+def check_shared(run_dir: Location) -> None:
+    """Refuse a run directory that Ray actors in other processes cannot see.
+
+    Raises:
+        DistilabelUserError: ``run_dir`` is on ``memory://`` (one process only).
+    """
+    if is_url(run_dir) and str(run_dir).lower().startswith("memory:"):
+        raise DistilabelUserError(
+            f"The run directory '{describe(run_dir)}' is in this process's memory, which the"
+            " Ray actors (other processes, other nodes) cannot see. Use a location every"
+            " node can reach: an object store URL (s3://, gs://, az://...), a file:// URL or"
+            " a path on storage mounted on every node."
+        )
 
 
 class RayPipeline:

@@ -12,6 +12,11 @@ A batch line is ``<header JSON>\\t<rows JSON>\\n`` and is written with a single
 either the whole line or a torn tail, which the next open cuts off. The header records
 how many rows of each predecessor the batch consumed, so a resumed step knows where to
 continue. Set ``DISTILABEL_FSYNC=1`` to also survive power loss (an fsync per commit).
+
+This is the store of a run directory given as a local path. A run directory given as an
+fsspec URL (``s3://...``) uses ``ObjectStepStore`` (``_object_store.py``), a subclass
+with the same interface that writes one object per batch; ``_storage.make_step_store``
+picks the right one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional, Union
 
 from distilabel.errors import DistilabelUserError
 from distilabel.steps.typing import Row
@@ -31,19 +36,16 @@ __all__ = [
     "BatchRecord",
     "RunLock",
     "StepStore",
-    "cache_root",
     "check_writable",
     "dumps_rows",
+    "encode_batch",
     "iter_batch_file",
+    "iter_batch_stream",
+    "parse_batch_line",
+    "read_journal_lines",
 ]
 
 _SEP = b"\t"
-
-
-def cache_root() -> Path:
-    """The cache directory: ``$DISTILABEL_CACHE_DIR`` or ``~/.cache/distilabel``."""
-    env = os.environ.get("DISTILABEL_CACHE_DIR")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "distilabel"
 
 
 def _json_default(value: Any) -> Any:
@@ -77,6 +79,47 @@ class BatchRecord:
         self.errors = errors
 
 
+def encode_batch(rows: list[Row], consumed: dict[str, int], errors: int = 0) -> bytes:
+    """One committed batch as its stored line: ``<header JSON>\\t<rows JSON>\\n``."""
+    body = dumps_rows(rows)
+    header = json.dumps(
+        {"n": len(rows), "c": consumed, "e": errors, "len": len(body)}, separators=(",", ":")
+    ).encode()
+    return header + _SEP + body + b"\n"
+
+
+def parse_batch_line(line: bytes) -> Optional[tuple[BatchRecord, bytes]]:
+    """``(header, rows_json)`` of a stored batch line, or ``None`` when it is torn."""
+    if not line.endswith(b"\n"):
+        return None
+    head, sep, body = line.partition(_SEP)
+    if not sep:
+        return None
+    try:
+        header = json.loads(head)
+    except ValueError:
+        return None
+    body = body[:-1]
+    if not isinstance(header, dict) or header.get("len") != len(body) or "n" not in header:
+        return None
+    return BatchRecord(header["n"], header.get("c", {}), header.get("e", 0)), body
+
+
+def read_journal_lines(lines: Iterable[bytes], keep: Any, entries: dict[str, Any]) -> None:
+    """Add the ``[key, output]`` pairs of journal ``lines`` whose key satisfies ``keep``
+    to ``entries``; stop at a torn line (a write a crash cut short)."""
+    for line in lines:
+        if not line.endswith(b"\n"):
+            return
+        try:
+            items = json.loads(line)
+        except ValueError:
+            return
+        for key, output in items:
+            if keep(key):
+                entries[key] = output
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -93,31 +136,30 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def iter_batch_stream(
+    lines: Iterable[bytes], limit: Optional[int] = None
+) -> Iterator[tuple[BatchRecord, bytes, int]]:
+    """Yield ``(header, rows_json, line_size)`` for the first ``limit`` complete lines of
+    a binary stream (a file object); stop at the first torn one."""
+    count = 0
+    for line in lines:
+        if limit is not None and count >= limit:
+            return
+        parsed = parse_batch_line(line)
+        if parsed is None:
+            return
+        count += 1
+        yield parsed[0], parsed[1], len(line)
+
+
 def iter_batch_file(
     path: Path, limit: Optional[int] = None
 ) -> Iterator[tuple[BatchRecord, bytes, int]]:
     """Yield ``(header, rows_json, line_size)`` for the first ``limit`` complete lines."""
     if not path.exists():
         return
-    count = 0
     with open(path, "rb") as fh:
-        for line in fh:
-            if limit is not None and count >= limit:
-                return
-            if not line.endswith(b"\n"):
-                return
-            head, sep, body = line.partition(_SEP)
-            if not sep:
-                return
-            try:
-                header = json.loads(head)
-            except ValueError:
-                return
-            body = body[:-1]
-            if header.get("len") != len(body):
-                return
-            count += 1
-            yield BatchRecord(header["n"], header["c"], header.get("e", 0)), body, len(line)
+        yield from iter_batch_stream(fh, limit)
 
 
 class StepStore:
@@ -138,6 +180,12 @@ class StepStore:
         self.reused = False
         self._fd: Optional[int] = None
         self._journal_fd: Optional[int] = None
+
+    @property
+    def location(self) -> str:
+        """The step's folder as a string (a path here; a URL for ``ObjectStepStore``), to
+        rebuild the store in another process with ``_storage.make_step_store``."""
+        return str(self.dir)
 
     # -- opening ------------------------------------------------------------------------
 
@@ -196,13 +244,8 @@ class StepStore:
 
     def commit(self, rows: list[Row], consumed: dict[str, int], errors: int = 0) -> None:
         """Append one batch atomically: its rows and the input offsets it consumed."""
-        body = dumps_rows(rows)
-        header = json.dumps(
-            {"n": len(rows), "c": consumed, "e": errors, "len": len(body)},
-            separators=(",", ":"),
-        ).encode()
         assert self._fd is not None, "StepStore.open() must be called before commit()"
-        _write_all(self._fd, header + _SEP + body + b"\n")
+        _write_all(self._fd, encode_batch(rows, consumed, errors))
         if self.fsync:
             os.fsync(self._fd)
         self.committed_batches += 1
@@ -216,12 +259,7 @@ class StepStore:
         tmp = self.batches_path.with_name("batches.jsonl.tmp")
         with open(tmp, "wb") as fh:
             for rows in batches:
-                body = dumps_rows(rows)
-                header = json.dumps(
-                    {"n": len(rows), "c": consumed, "e": 0, "len": len(body)},
-                    separators=(",", ":"),
-                ).encode()
-                fh.write(header + _SEP + body + b"\n")
+                fh.write(encode_batch(rows, consumed))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.batches_path)
@@ -245,10 +283,27 @@ class StepStore:
 
     # -- reading ------------------------------------------------------------------------
 
+    def iter_records(self, limit: Optional[int] = None) -> Iterator[tuple[BatchRecord, bytes]]:
+        """Yield ``(header, rows_json)`` of the committed batches (the first ``limit``)."""
+        for record, body, _size in iter_batch_file(self.batches_path, limit):
+            yield record, body
+
     def iter_batches(self, limit: Optional[int] = None) -> Iterator[list[Row]]:
         """Yield the committed batches (the first ``limit`` of them), rows parsed."""
-        for _record, body, _size in iter_batch_file(self.batches_path, limit):
+        for _record, body in self.iter_records(limit):
             yield json.loads(body)
+
+    def snapshot(self, target: Union[Path, str]) -> None:
+        """Freeze the committed batches at ``target`` (a hard link when possible), so a
+        ``Distiset`` keeps its rows whatever later runs do."""
+        link = Path(target)
+        if self.batches_path.exists():
+            try:
+                os.link(self.batches_path, link)
+            except OSError:
+                shutil.copyfile(self.batches_path, link)
+        else:
+            link.write_bytes(b"")
 
     # -- per-row journal ----------------------------------------------------------------
 
@@ -261,16 +316,7 @@ class StepStore:
         entries: dict[str, Any] = {}
         if self.journal_path.exists():
             with open(self.journal_path, "rb") as fh:
-                for line in fh:
-                    if not line.endswith(b"\n"):
-                        break
-                    try:
-                        items = json.loads(line)
-                    except ValueError:
-                        break
-                    for key, output in items:
-                        if keep(key):
-                            entries[key] = output
+                read_journal_lines(fh, keep, entries)
         data = dumps_rows(list(entries.items())) + b"\n" if entries else b""
         _atomic_write(self.journal_path, data)
         return entries

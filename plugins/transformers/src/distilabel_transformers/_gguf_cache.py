@@ -26,8 +26,14 @@ _logger = logging.getLogger("distilabel.transformers")
 
 
 def models_cache_dir() -> Path:
-    """The directory converted models are kept in (``$DISTILABEL_CACHE_DIR/models``)."""
+    """The directory converted models are kept in (``$DISTILABEL_CACHE_DIR/models``).
+
+    Models are loaded from local files, so when ``DISTILABEL_CACHE_DIR`` is a URL (a run
+    directory on object storage) they go to ``~/.cache/distilabel/models`` instead.
+    """
     base = os.environ.get("DISTILABEL_CACHE_DIR")
+    if base and ("://" in base or "::" in base):
+        base = None
     root = Path(base).expanduser() if base else Path.home() / ".cache" / "distilabel"
     return root / "models"
 
