@@ -75,21 +75,30 @@ def _parts(taken: TakenBatch) -> list[Part]:
 
 
 class _StepWriter:
-    """The run writer's methods for one step."""
+    """The run writer's methods for one step.
 
-    __slots__ = ("actor", "step")
+    ``opened`` resolves once the writer has opened the step's store. The writer actor
+    starts alongside the replicas instead of before them (saving an actor start-up of
+    wall time); the first write waits for it.
+    """
 
-    def __init__(self, actor: Any, step: str) -> None:
+    __slots__ = ("actor", "opened", "step")
+
+    def __init__(self, actor: Any, step: str, opened: Any) -> None:
         self.actor = actor
         self.step = step
+        self.opened = opened
 
     async def commit(self, rows_ref: Any, consumed: dict[str, int], errors: int) -> None:
+        await self.opened
         await self.actor.commit.remote(self.step, rows_ref, consumed, errors)
 
     async def commit_all(self, rows_ref: Any, sizes: list[int], consumed: dict[str, int]) -> None:
+        await self.opened
         await self.actor.commit_all.remote(self.step, rows_ref, sizes, consumed)
 
     async def mark_done(self) -> None:
+        await self.opened
         await self.actor.mark_done.remote(self.step)
 
 
@@ -220,11 +229,13 @@ class RayEngine:
         for store in self.stores.values():  # the writer owns the files from here
             store.close()
         self._writer = self._start_writer()
-        await asyncio.gather(*(
-            self._writer.open.remote(name, self.stores[name].location, self.stores[name].signature)
+        opened = {
+            name: asyncio.ensure_future(self._open_store(name)) for name in self._todo()
+        }
+        tasks = {
+            asyncio.ensure_future(self._run_step(name, opened[name])): name
             for name in self._todo()
-        ))
-        tasks = {asyncio.ensure_future(self._run_step(name)): name for name in self._todo()}
+        }
         shower = asyncio.ensure_future(self._show()) if self.display else None
         try:
             if tasks:
@@ -236,9 +247,9 @@ class RayEngine:
                         cause = unwrap_ray_error(exc)
                         raise StepFailedError(tasks[task], cause) from cause
         finally:
-            for task in tasks:
+            for task in (*tasks, *opened.values()):
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*tasks, *opened.values(), return_exceptions=True)
             for pool in self._pools:
                 await pool.stop(unload=False)
             if self._writer is not None:
@@ -272,11 +283,15 @@ class RayEngine:
             self.display.draw()
             await asyncio.sleep(self.display.interval)
 
-    async def _run_step(self, name: str) -> None:
+    async def _open_store(self, name: str) -> None:
+        store = self.stores[name]
+        await self._writer.open.remote(name, store.location, store.signature)
+
+    async def _run_step(self, name: str, opened: Any) -> None:
         step = self.dag.steps[name]
         progress = self.progress[name]
         progress.state = "loading"
-        writer = _StepWriter(self._writer, name)
+        writer = _StepWriter(self._writer, name, opened)
         pool: Optional[ReplicaPool] = None
         try:
             if isinstance(step, GeneratorStep):
