@@ -73,12 +73,7 @@ class ObjectStepStore(StepStore):
         self.fsync = False
         self.folder = ObjectFolder(self.url)
         self.writer = ObjectWriter.for_location(run_dir_of(self.url))
-        self.committed_batches = 0
-        self.committed_rows = 0
-        self.errors = 0
-        self.consumed: dict[str, int] = {}
-        self.done = False
-        self.reused = False
+        self._forget_progress()
         self._generation = 0
         self._writer_id = uuid.uuid4().hex[:16]
         self._lock = threading.Lock()
@@ -118,19 +113,14 @@ class ObjectStepStore(StepStore):
         """Delete everything stored for this step."""
         self.writer.reset()
         self.folder.remove()
-        self.committed_batches = self.committed_rows = self.errors = 0
-        self.consumed = {}
-        self.done = False
-        self.reused = False
+        self._forget_progress()
         self._generation = 0
         with self._lock:
             self._journal_buffer.clear()
         self._own_journal = []
 
     def _scan(self) -> None:
-        self.committed_batches = self.committed_rows = self.errors = 0
-        self.consumed = {}
-        self.done = False
+        self._forget_progress()
         generations = sorted(
             (int(n) for n in self.folder.names("batches") if n.isdigit()), reverse=True
         )

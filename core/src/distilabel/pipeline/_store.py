@@ -172,14 +172,18 @@ class StepStore:
         self.batches_path = directory / "batches.jsonl"
         self.journal_path = directory / "journal.jsonl"
         self.done_path = directory / "done.json"
+        self._forget_progress()
+        self._fd: Optional[int] = None
+        self._journal_fd: Optional[int] = None
+
+    def _forget_progress(self) -> None:
+        """Counters of an empty step: nothing committed, consumed or finished."""
         self.committed_batches = 0
         self.committed_rows = 0
         self.errors = 0
         self.consumed: dict[str, int] = {}
         self.done = False
         self.reused = False
-        self._fd: Optional[int] = None
-        self._journal_fd: Optional[int] = None
 
     @property
     def location(self) -> str:
@@ -207,10 +211,7 @@ class StepStore:
         self.close()
         if self.dir.exists():
             shutil.rmtree(self.dir)
-        self.committed_batches = self.committed_rows = self.errors = 0
-        self.consumed = {}
-        self.done = False
-        self.reused = False
+        self._forget_progress()
 
     def _scan(self) -> None:
         valid = 0
