@@ -123,6 +123,33 @@ def test_downstream_starts_on_the_first_batch() -> None:
     assert [r["n"] for r in pipeline.run()["watch"]] == [0, 1]
 
 
+def test_a_sync_llm_is_loaded_and_called_on_one_thread_of_its_own() -> None:
+    # Native backends keep per-thread state (llama.cpp's and torch's OpenMP teams), so
+    # load, every generate and unload of a step must happen on the same thread.
+    seen: dict[str, set[int]] = {"load": set(), "generate": set(), "unload": set()}
+
+    class ThreadRecordingLLM(EchoLLM):
+        def load(self) -> None:
+            seen["load"].add(threading.get_ident())
+
+        def generate(self, inputs: Any, num_generations: int = 1, **kwargs: Any) -> Any:
+            seen["generate"].add(threading.get_ident())
+            return super().generate(inputs, num_generations, **kwargs)
+
+        def unload(self) -> None:
+            seen["unload"].add(threading.get_ident())
+
+    with Pipeline(name="thread-affinity") as pipeline:
+        load = LoadDataFromDicts(data=[{"instruction": f"q{i}"} for i in range(40)], batch_size=4)
+        first = TextGeneration(name="first", llm=ThreadRecordingLLM(), input_batch_size=4)
+        load >> first
+    rows = pipeline.run(use_cache=False)["first"]
+    assert len(rows) == 40
+    assert len(seen["generate"]) == 1, "generate ran on several threads"
+    assert seen["load"] == seen["generate"] == seen["unload"]
+    assert threading.get_ident() not in seen["generate"]  # not on the event loop's thread
+
+
 def test_fan_out_and_fan_in_with_combine_and_group() -> None:
     data = [{"instruction": f"q{i}"} for i in range(9)]
     with Pipeline(name="fan") as pipeline:

@@ -105,12 +105,22 @@ class LocalEngine:
         """Run every unfinished step; raise ``StepFailedError`` for the first failure."""
         loop = asyncio.get_running_loop()
         executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=max(8, 2 * len(self.order) + 2), thread_name_prefix="distilabel-step"
+            max_workers=max(8, 2 * len(self.order) + 2), thread_name_prefix="distilabel-io"
         )
         loop.set_default_executor(executor)
         runners = self._build_runners()
-        for runner in runners:
-            runner.executor = executor
+        # Each step's load, process and unload run on one thread of its own, always the
+        # same: native backends keep per-thread state (an OpenMP thread team in llama.cpp
+        # and torch, a CUDA context). From a shared pool, llama.cpp's calls alternated
+        # between two threads and kept two teams of helper threads busy.
+        step_threads = [
+            concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix=f"distilabel-step-{runner.step.name}"
+            )
+            for runner in runners
+        ]
+        for runner, thread in zip(runners, step_threads, strict=True):
+            runner.executor = thread
         tasks = {asyncio.ensure_future(r.run()): r.step.name for r in runners}
         shower = asyncio.ensure_future(self._show()) if self.display else None
         try:
@@ -131,7 +141,8 @@ class LocalEngine:
             if self.display is not None:
                 self.refresh_totals()
                 self.display.draw(final=True)
-            executor.shutdown(wait=False, cancel_futures=True)
+            for pool in (executor, *step_threads):
+                pool.shutdown(wait=False, cancel_futures=True)
 
 
 def build_channels(
