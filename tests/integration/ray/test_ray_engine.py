@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,14 +24,18 @@ PARAMS = {
 }
 
 
-def test_same_rows_as_the_local_engine(ray_address: str, tmp_path: Path) -> None:
+def test_same_rows_as_the_local_engine(
+    ray_address: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     local = build("same-rows", 90, tmp_path / "local.log").run(
         parameters=PARAMS, show_progress=False
     )
     on_ray = RayPipeline(
         build("same-rows", 90, tmp_path / "ray.log"),
         resources={"square": {"replicas": 2}, "generate": {"replicas": 2}},
-    ).run(parameters=PARAMS, use_cache=False, show_progress=False)
+    ).run(parameters=PARAMS, use_cache=False, show_progress=True)
+    progress = capsys.readouterr().err
+    assert re.search(r"^generate +done +90/90 rows 100\.0%", progress, re.MULTILINE), progress
 
     assert sorted(on_ray) == sorted(local) == ["generate", "total"]
     for name in local:

@@ -12,7 +12,7 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
-from typing import Any, Coroutine, Optional, TypeVar
+from typing import Any, Callable, Coroutine, Mapping, Optional, TypeVar
 
 from distilabel.errors import DistilabelError
 from distilabel.pipeline._channels import Channel, StepInputs
@@ -28,10 +28,14 @@ __all__ = [
     "build_channels",
     "refresh_totals",
     "run_coroutine_sync",
+    "start_progress",
+    "stop_progress",
+    "wait_for_steps",
 ]
 
 _logger = logging.getLogger("distilabel.pipeline")
 _T = TypeVar("_T")
+_Task = TypeVar("_Task", bound="asyncio.Future[Any]")
 
 
 class StepFailedError(DistilabelError):
@@ -90,17 +94,6 @@ class LocalEngine:
             runners.append(make_runner(step, store, inputs, outputs, self.progress[name]))
         return runners
 
-    def refresh_totals(self) -> None:
-        """Estimate each step's input total from its predecessors' expected outputs."""
-        refresh_totals(self.dag, self.order, self.progress)
-
-    async def _show(self) -> None:
-        assert self.display is not None
-        while True:
-            self.refresh_totals()
-            self.display.draw()
-            await asyncio.sleep(self.display.interval)
-
     async def run(self) -> None:
         """Run every unfinished step; raise ``StepFailedError`` for the first failure."""
         loop = asyncio.get_running_loop()
@@ -122,25 +115,14 @@ class LocalEngine:
         for runner, thread in zip(runners, step_threads, strict=True):
             runner.executor = thread
         tasks = {asyncio.ensure_future(r.run()): r.step.name for r in runners}
-        shower = asyncio.ensure_future(self._show()) if self.display else None
+        shower = start_progress(self.dag, self.order, self.progress, self.display)
         try:
-            if tasks:
-                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-                for task in done:
-                    if not task.cancelled() and task.exception() is not None:
-                        exc = task.exception()
-                        assert exc is not None
-                        raise StepFailedError(tasks[task], exc) from exc
+            await wait_for_steps(tasks)
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            if shower is not None:
-                shower.cancel()
-                await asyncio.gather(shower, return_exceptions=True)
-            if self.display is not None:
-                self.refresh_totals()
-                self.display.draw(final=True)
+            await stop_progress(shower, self.dag, self.order, self.progress, self.display)
             for pool in (executor, *step_threads):
                 pool.shutdown(wait=False, cancel_futures=True)
 
@@ -162,6 +144,60 @@ def build_channels(
                 maxsize=queue_size,
             )
     return channels
+
+
+async def wait_for_steps(
+    tasks: Mapping[_Task, str],
+    cause: Callable[[BaseException], BaseException] = lambda exc: exc,
+) -> None:
+    """Wait for the steps' tasks (task -> step name) to finish.
+
+    Raises:
+        StepFailedError: for the first task that raised, naming its step; ``cause``
+            turns the raised exception into the one to report (e.g. unwraps Ray's).
+    """
+    if not tasks:
+        return
+    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    for task in done:
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            reported = cause(exc)
+            raise StepFailedError(tasks[task], reported) from reported
+
+
+def start_progress(
+    dag: DAG,
+    order: list[str],
+    progress: dict[str, StepProgress],
+    display: Optional[ProgressDisplay],
+) -> Optional[asyncio.Future[None]]:
+    """Redraw ``display`` (if any) every ``display.interval`` seconds with fresh totals."""
+    if display is None:
+        return None
+
+    async def show() -> None:
+        while True:
+            refresh_totals(dag, order, progress)
+            display.draw()
+            await asyncio.sleep(display.interval)
+
+    return asyncio.ensure_future(show())
+
+
+async def stop_progress(
+    shower: Optional[asyncio.Future[None]],
+    dag: DAG,
+    order: list[str],
+    progress: dict[str, StepProgress],
+    display: Optional[ProgressDisplay],
+) -> None:
+    """Stop what ``start_progress`` started and draw the final state."""
+    if shower is not None:
+        shower.cancel()
+        await asyncio.gather(shower, return_exceptions=True)
+    if display is not None:
+        refresh_totals(dag, order, progress)
+        display.draw(final=True)
 
 
 def refresh_totals(dag: DAG, order: list[str], progress: dict[str, StepProgress]) -> None:

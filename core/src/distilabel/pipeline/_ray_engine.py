@@ -26,7 +26,12 @@ from distilabel.errors import DistilabelUserError
 from distilabel.llms import AsyncLLM
 from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
 from distilabel.pipeline._dag import DAG
-from distilabel.pipeline._engine import StepFailedError, build_channels, refresh_totals
+from distilabel.pipeline._engine import (
+    build_channels,
+    start_progress,
+    stop_progress,
+    wait_for_steps,
+)
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._ray_actors import Part, RunWriter, Segment
 from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
@@ -236,16 +241,9 @@ class RayEngine:
             asyncio.ensure_future(self._run_step(name, opened[name])): name
             for name in self._todo()
         }
-        shower = asyncio.ensure_future(self._show()) if self.display else None
+        shower = start_progress(self.dag, self.order, self.progress, self.display)
         try:
-            if tasks:
-                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-                for task in done:
-                    if not task.cancelled() and task.exception() is not None:
-                        exc = task.exception()
-                        assert exc is not None
-                        cause = unwrap_ray_error(exc)
-                        raise StepFailedError(tasks[task], cause) from cause
+            await wait_for_steps(tasks, cause=unwrap_ray_error)
         finally:
             for task in (*tasks, *opened.values()):
                 task.cancel()
@@ -258,13 +256,8 @@ class RayEngine:
                 except Exception:  # the writer is gone with the cluster; nothing to close
                     pass
                 ray.kill(self._writer, no_restart=True)
-            if shower is not None:
-                shower.cancel()
-                await asyncio.gather(shower, return_exceptions=True)
             self._reload_stores()
-            if self.display is not None:
-                self._refresh_totals()
-                self.display.draw(final=True)
+            await stop_progress(shower, self.dag, self.order, self.progress, self.display)
 
     def _reload_stores(self) -> None:
         for name, store in list(self.stores.items()):
@@ -272,16 +265,6 @@ class RayEngine:
             fresh = make_step_store(store.location, store.signature, fsync=store.fsync)
             fresh.open(reset=False)
             self.stores[name] = fresh
-
-    def _refresh_totals(self) -> None:
-        refresh_totals(self.dag, self.order, self.progress)
-
-    async def _show(self) -> None:
-        assert self.display is not None
-        while True:
-            self._refresh_totals()
-            self.display.draw()
-            await asyncio.sleep(self.display.interval)
 
     async def _open_store(self, name: str) -> None:
         store = self.stores[name]
