@@ -33,11 +33,10 @@ from distilabel.pipeline._storage import (
     Location,
     as_location,
     cache_root,
-    check_writable,
     describe,
     join,
+    locked_run_dir,
     make_dirs,
-    make_run_lock,
     make_step_store,
     prune_children,
     write_text,
@@ -200,13 +199,8 @@ class Pipeline:
             raise DistilabelUserError(f"Unknown engine {engine!r}; use 'local' or 'ray'.")
         order = self.validate(parameters)
         run_dir = self.run_dir
-        check_writable(run_dir)
-        lock = make_run_lock(run_dir)
-        lock.acquire()
-        try:
+        with locked_run_dir(run_dir):
             return self._run_locked(order, run_dir, use_cache, show_progress)
-        finally:
-            lock.release()
 
     def ray(
         self,

@@ -17,10 +17,9 @@ from distilabel.errors import DistilabelUserError, PluginNotAvailableError
 from distilabel.pipeline._ray_engine import RayEngine
 from distilabel.pipeline._storage import (
     Location,
-    check_writable,
     describe,
     is_url,
-    make_run_lock,
+    locked_run_dir,
 )
 from distilabel.steps._resources import StepResources
 
@@ -101,26 +100,23 @@ def run_on_ray(
     import_ray()
     run_dir = pipeline.run_dir
     check_shared(run_dir)
-    check_writable(run_dir)
-    lock = make_run_lock(run_dir)
-    lock.acquire()
-    connected = False
-    try:
-        connected = connect_ray(ray_init_kwargs)
+    with locked_run_dir(run_dir):
+        connected = False
+        try:
+            connected = connect_ray(ray_init_kwargs)
 
-        def engine_factory(*args: Any, **kwargs: Any) -> RayEngine:
-            kwargs.update(resources=resources, max_restarts=max_restarts)
-            return RayEngine(*args, **kwargs)
+            def engine_factory(*args: Any, **kwargs: Any) -> RayEngine:
+                kwargs.update(resources=resources, max_restarts=max_restarts)
+                return RayEngine(*args, **kwargs)
 
-        return pipeline._run_locked(
-            order, run_dir, use_cache, show_progress, engine_factory=engine_factory
-        )
-    finally:
-        lock.release()
-        if connected:
-            import ray
+            return pipeline._run_locked(
+                order, run_dir, use_cache, show_progress, engine_factory=engine_factory
+            )
+        finally:
+            if connected:
+                import ray
 
-            ray.shutdown()
+                ray.shutdown()
 
 
 def check_shared(run_dir: Location) -> None:

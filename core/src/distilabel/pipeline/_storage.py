@@ -10,12 +10,13 @@ only when a location is a URL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import uuid
 from pathlib import Path
-from typing import Optional, Protocol, Union
+from typing import Iterator, Optional, Protocol, Union
 
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._store import RunLock, StepStore
@@ -30,6 +31,7 @@ __all__ = [
     "describe",
     "is_url",
     "join",
+    "locked_run_dir",
     "make_dirs",
     "make_run_lock",
     "make_step_store",
@@ -134,6 +136,22 @@ def make_run_lock(run_dir: Location) -> RunGuard:
     from distilabel.pipeline._object_lock import ObjectRunLock
 
     return ObjectRunLock(run_dir)
+
+
+@contextlib.contextmanager
+def locked_run_dir(run_dir: Location) -> Iterator[None]:
+    """Check that ``run_dir`` can be written, then hold its lock for the ``with`` block.
+
+    Raises:
+        DistilabelUserError: it cannot be written, or another run holds it.
+    """
+    check_writable(run_dir)
+    lock = make_run_lock(run_dir)
+    lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def write_text(location: Location, text: str) -> None:
