@@ -17,7 +17,7 @@ from typing import Any, Optional, Union
 from distilabel.llms import AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.pipeline._channels import TakenBatch
-from distilabel.pipeline._runner_base import StepRunner
+from distilabel.pipeline._runner_base import StepRunner, run_feeder_and_committer
 from distilabel.steps.tasks._base import Task
 from distilabel.steps.typing import Row
 
@@ -208,17 +208,7 @@ class AsyncTaskRunner(StepRunner):
                     self._compact_journal()
 
         workers = [asyncio.ensure_future(self._worker()) for _ in range(concurrency)]
-        feeder = asyncio.ensure_future(feed())
-        committer = asyncio.ensure_future(commit())
         try:
-            done, _ = await asyncio.wait({feeder, committer}, return_when=asyncio.FIRST_EXCEPTION)
-            for finished in done:
-                finished.result()
-            await feeder
-            await committer
+            await run_feeder_and_committer(feed(), commit(), lambda: [*in_flight, *workers])
         finally:
-            others = [feeder, committer, *in_flight, *workers]
-            for pending_task in others:
-                pending_task.cancel()
-            await asyncio.gather(*others, return_exceptions=True)
             self._flush_journal()

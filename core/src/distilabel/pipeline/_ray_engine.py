@@ -35,6 +35,7 @@ from distilabel.pipeline._engine import (
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._ray_actors import Part, RunWriter, Segment
 from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
+from distilabel.pipeline._runner_base import run_feeder_and_committer
 from distilabel.pipeline._storage import make_step_store
 from distilabel.pipeline._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step, _Step
@@ -406,18 +407,7 @@ class RayEngine:
                 progress.advance(taken.size, errors)
                 await self._forward(name, rows_ref, 0, count)
 
-        feeder = asyncio.ensure_future(feed())
-        committer = asyncio.ensure_future(commit())
-        try:
-            done, _ = await asyncio.wait({feeder, committer}, return_when=asyncio.FIRST_EXCEPTION)
-            for finished in done:
-                finished.result()
-            await feeder
-            await committer
-        finally:
-            for task in (feeder, committer, *in_flight):
-                task.cancel()
-            await asyncio.gather(feeder, committer, *in_flight, return_exceptions=True)
+        await run_feeder_and_committer(feed(), commit(), lambda: in_flight)
 
     def _load_journal(self, name: str, inputs: StepInputs) -> dict[str, Any]:
         """Journaled LLM answers for rows this run still has to process."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Coroutine, Iterable, Optional, TypeVar
 
 from distilabel.llms import AsyncLLM
 from distilabel.pipeline._channels import Channel, StepInputs
@@ -21,7 +21,7 @@ from distilabel.steps._base import _Step
 from distilabel.steps.tasks._base import Task
 from distilabel.steps.typing import Row
 
-__all__ = ["StepRunner"]
+__all__ = ["StepRunner", "run_feeder_and_committer"]
 
 _logger = logging.getLogger("distilabel.pipeline")
 _T = TypeVar("_T")
@@ -124,3 +124,30 @@ class StepRunner:
     def count_errors(self, rows: list[Row]) -> int:
         """Rows of this batch that record a failure of this step."""
         return self.step.count_errors(rows) if isinstance(self.step, Task) else 0
+
+
+async def run_feeder_and_committer(
+    feed: Coroutine[Any, Any, None],
+    commit: Coroutine[Any, Any, None],
+    started: Callable[[], Iterable[asyncio.Future[Any]]],
+) -> None:
+    """Run a step's feeder (takes input batches, starts their work) and committer
+    (commits finished batches in order) until both are done.
+
+    The first of them to raise stops the other and is raised. Either way, the two and
+    the work they started (``started()``: batch futures, workers) are cancelled and
+    awaited before this returns.
+    """
+    feeder = asyncio.ensure_future(feed)
+    committer = asyncio.ensure_future(commit)
+    try:
+        done, _ = await asyncio.wait({feeder, committer}, return_when=asyncio.FIRST_EXCEPTION)
+        for finished in done:
+            finished.result()
+        await feeder
+        await committer
+    finally:
+        tasks = [feeder, committer, *started()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
