@@ -1,15 +1,17 @@
 """The Ray engine spreads a CPU-bound step over its replicas.
 
-    python benchmarks/bench_ray.py [--runs 2] [--seconds 32]
+    python benchmarks/bench_ray.py [--runs 3] [--seconds 32]
 
 Starts a local Ray with 2 CPUs (loopback only), then times, alternately and ``--runs``
 times each, the whole ``run`` of ``LoadDataFromDicts >> Hash`` on Ray where ``Hash`` is
 pure-Python CPU work (about ``--seconds`` of it on one core) with 1 replica (the
 baseline) and with 2 replicas, each reserving one CPU. The whole run counts, actor
-start-up included (3 or 4 actor processes: about 1.5-2 s on two cores, a fixed cost).
-Prints medians, the speed-up, the speed-up of the work span alone (first batch
-started to last batch finished, from timestamps the step records) and the machine's
-load average before and after.
+start-up included (2 or 3 actor processes, the loader being hosted by the writer actor:
+about 1.5-2 s on two cores, a fixed cost). Prints medians, the speed-up, the speed-up of
+the work span alone (first batch started to last batch finished, from timestamps the
+step records), the CPU time the hypervisor stole during each configuration's runs
+(``steal`` in /proc/stat: a noisy neighbour slows one side) and the machine's load
+average before and after.
 Bar: the whole run with 2 replicas at least 1.6x faster than with 1. Exits 1 when the
 bar is missed. Timings on a shared 2-core VM are noisy: run it alone.
 """
@@ -79,23 +81,35 @@ def build(rounds: int, replicas: int) -> tuple[Pipeline, dict[str, dict[str, flo
     return pipeline, {"hash": {"replicas": replicas, "cpus": 1}}
 
 
-def timed_run(rounds: int, replicas: int) -> tuple[float, float]:
-    """``(whole run, work span)`` in seconds."""
+def stolen() -> float:
+    """CPU seconds the hypervisor has stolen from this machine since boot (0 if unknown)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = fh.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def timed_run(rounds: int, replicas: int) -> tuple[float, float, float]:
+    """``(whole run, work span, CPU stolen meanwhile)`` in seconds."""
     pipeline, resources = build(rounds, replicas)
+    steal = stolen()
     start = time.perf_counter()
     distiset = RayPipeline(pipeline, resources=resources).run(
         use_cache=False, show_progress=False
     )
     elapsed = time.perf_counter() - start
+    steal = stolen() - steal
     rows = list(distiset["hash"])
     assert len(rows) == ROWS and rows[0]["digest"] == spin("row 0", rounds)
     span = max(r["finished"] for r in rows) - min(r["started"] for r in rows)
-    return elapsed, span
+    return elapsed, span, steal
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=2, help="runs of each configuration")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each configuration")
     parser.add_argument("--seconds", type=float, default=32.0,
                         help="CPU seconds of work per run (one core)")
     args = parser.parse_args()
@@ -108,13 +122,15 @@ def main() -> int:
     ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     times: dict[int, list[float]] = {1: [], 2: []}
     spans: dict[int, list[float]] = {1: [], 2: []}
+    steals: dict[int, list[float]] = {1: [], 2: []}
     try:
         timed_run(max(1, rounds // 100), 2)  # warm-up: worker processes, imports
         for _ in range(args.runs):
             for replicas in (1, 2):
-                elapsed, span = timed_run(rounds, replicas)
+                elapsed, span, steal = timed_run(rounds, replicas)
                 times[replicas].append(elapsed)
                 spans[replicas].append(span)
+                steals[replicas].append(steal)
     finally:
         ray.shutdown()
     load_after = os.getloadavg()
@@ -125,8 +141,11 @@ def main() -> int:
           f" {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, after"
           f" {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}")
     print(f"work: {ROWS} rows x {rounds} SHA-256 rounds (~{args.seconds:g} s on one core)")
-    print(f"1 replica  (baseline): median {one:6.2f} s  runs {[round(t, 2) for t in times[1]]}")
-    print(f"2 replicas           : median {two:6.2f} s  runs {[round(t, 2) for t in times[2]]}")
+    labels = {1: "1 replica  (baseline)", 2: "2 replicas           "}
+    for replicas, median in ((1, one), (2, two)):
+        label = labels[replicas]
+        print(f"{label}: median {median:6.2f} s  runs {[round(t, 2) for t in times[replicas]]}"
+              f"  CPU stolen {[round(t, 2) for t in steals[replicas]]} s")
     print(f"speed-up: {ratio:.2f}x (bar >= {BAR}x), saved {one - two:.2f} s")
     span_one, span_two = statistics.median(spans[1]), statistics.median(spans[2])
     print(f"work span alone (first batch start to last batch end): {span_one:.2f} s vs"

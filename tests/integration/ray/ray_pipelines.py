@@ -18,9 +18,17 @@ from distilabel.llms import AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.pipeline import Pipeline
 from distilabel.runtime_parameters import RuntimeParameter
-from distilabel.steps import GlobalStep, LoadDataFromDicts, Step, StepInput, StepOutput
+from distilabel.steps import (
+    GeneratorStep,
+    GlobalStep,
+    LoadDataFromDicts,
+    Step,
+    StepInput,
+    StepOutput,
+)
 from distilabel.steps.tasks import TextGeneration
 from distilabel.steps.tasks.typing import ChatType
+from distilabel.steps.typing import GeneratorStepOutput
 
 
 def log_ids(path: str, rows: list[dict[str, Any]]) -> None:
@@ -32,6 +40,31 @@ def logged_ids(path: Path) -> list[int]:
     if not path.exists():
         return []
     return [int(i) for line in path.read_text().splitlines() for i in line.split()]
+
+
+def process_title() -> str:
+    """The title Ray gives the worker process running this (``ray::<actor class>.<method>``),
+    as ``ps`` shows it."""
+    with open("/proc/self/cmdline", "rb") as fh:
+        return fh.read().split(b"\0")[0].decode().strip()
+
+
+class Numbers(GeneratorStep):
+    """Rows ``id`` 0..count-1 in batches of 5, each with the title of the process that
+    made it (``made_in``)."""
+
+    count: int = 20
+
+    @property
+    def outputs(self) -> list[str]:
+        return ["id", "made_in"]
+
+    def process(self, offset: int = 0) -> GeneratorStepOutput:  # type: ignore[override]
+        for start in range(offset, self.count, 5):
+            stop = min(start + 5, self.count)
+            yield [{"id": i, "made_in": process_title()} for i in range(start, stop)], (
+                stop == self.count
+            )
 
 
 class Square(Step):

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from ray_pipelines import build, logged_ids
+from ray_pipelines import Numbers, Square, build, logged_ids
 
 from distilabel.cli import main
 from distilabel.errors import DistilabelUserError
@@ -70,6 +70,55 @@ def test_steps_example_gives_the_same_rows_on_both_engines(
         resources={"split": {"replicas": 2}},
     )
     assert {n: list(r) for n, r in on_ray.items()} == {n: list(r) for n, r in local.items()}
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+def test_a_loader_runs_inside_the_writer_actor_unless_it_reserves_resources(
+    ray_address: str, tmp_path: Path
+) -> None:
+    """A generator step that reserves nothing is hosted by the run's writer actor (one
+    actor process fewer); one that reserves resources gets an actor of its own."""
+
+    def run(resources: dict[str, dict[str, float]]) -> list[dict[str, object]]:
+        with Pipeline(name="hosting") as pipeline:
+            load = Numbers(name="load", count=23)
+            load >> Square(name="square", log=str(tmp_path / "ids.log"), input_batch_size=4)
+        return list(pipeline.ray(resources=resources).run(use_cache=False)["square"])
+
+    hosted = run({})
+    own = run({"load": {"cpus": 0.5}})
+    assert {str(r["made_in"]).split(".")[0] for r in hosted} == {"ray::RunWriter"}
+    assert {str(r["made_in"]).split(".")[0] for r in own} == {"ray::StepReplica"}
+    for rows in (hosted, own):
+        assert [(r["id"], r["square"]) for r in rows] == [(i, i * i) for i in range(23)]
+
+
+def test_steps_workers_cannot_import_fail_with_what_to_install(
+    ray_address: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step class importable by the driver only: the run stops before any batch with
+    the module to install on the nodes (hosted loader and replica alike)."""
+    (tmp_path / "driver_only_steps.py").write_text(
+        "from ray_pipelines import Numbers, Square\n"
+        "class LocalNumbers(Numbers):\n    pass\n"
+        "class LocalSquare(Square):\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import driver_only_steps
+
+    for loader, square in (
+        (driver_only_steps.LocalNumbers, Square),
+        (Numbers, driver_only_steps.LocalSquare),
+    ):
+        with Pipeline(name="driver-only") as pipeline:
+            loader(name="load") >> square(name="square", log=str(tmp_path / "ids.log"))
+        with pytest.raises(StepFailedError) as info:
+            pipeline.ray().run(use_cache=False, show_progress=False)
+        message = str(info.value)
+        assert "could not start on the Ray cluster" in message, message
+        assert "No module named 'driver_only_steps'" in message, message
+        assert "(driver_only_steps) importable" in message, message
+    assert not (tmp_path / "ids.log").exists()
 
 
 def test_a_killed_replica_is_replaced_and_its_batch_redone(

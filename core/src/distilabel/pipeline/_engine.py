@@ -47,9 +47,11 @@ class StepFailedError(DistilabelError):
     def __init__(self, step: str, cause: BaseException) -> None:
         self.step = step
         self.cause = cause
+        said = str(cause).rstrip()
+        stop = "" if said.endswith((".", "!", "?")) else "."
         super().__init__(
-            f"Step '{step}' failed: {type(cause).__name__}: {cause}. Work finished before the"
-            " failure is kept; fix the cause and run the pipeline again to resume."
+            f"Step '{step}' failed: {type(cause).__name__}: {said}{stop} Work finished before"
+            " the failure is kept; fix the cause and run the pipeline again to resume."
         )
 
 

@@ -207,6 +207,30 @@ class StepReplica:
         return f"{socket.gethostname()}:{os.getpid()}"
 
 
+class _Hosted:
+    """A generator step running inside the writer actor, on a thread of its own."""
+
+    __slots__ = ("executor", "source", "step")
+
+    def __init__(self, step: GeneratorStep) -> None:
+        self.step = step
+        self.executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"distilabel-{step.name}"
+        )
+        self.source: Optional[Iterator[Any]] = None
+
+    def run(self, func: Any, *args: Any) -> Any:
+        return self.executor.submit(func, *args).result()
+
+    def stop(self) -> None:
+        try:
+            if self.source is not None:
+                self.run(getattr(self.source, "close", lambda: None))
+            self.run(self.step.unload)
+        finally:
+            self.executor.shutdown(wait=False)
+
+
 class RunWriter:
     """The single writer of a run's step stores, one actor on the driver's node.
 
@@ -214,16 +238,42 @@ class RunWriter:
     the disk without passing through the driver. The driver waits for each commit of a
     step before sending that step's next one, so a step's batches are appended in order
     while different steps write in parallel threads.
+
+    Generator steps that reserve no resources (loaders) run *here* instead of in actors
+    of their own (``host``/``generate``): their batches are committed where they are
+    made, and the run starts one actor process fewer (about a second of CPU each).
     """
 
     def __init__(self) -> None:
         self.stores: dict[str, StepStore] = {}
+        self.hosted: dict[str, _Hosted] = {}
 
     def open(self, step: str, directory: str, signature: str) -> None:
         """Open the store of ``step`` (already prepared by the driver) for appending."""
         store = make_step_store(directory, signature)
         store.open(reset=False)
         self.stores[step] = store
+
+    def host(self, step: str, pickled: bytes) -> None:
+        """Load generator step ``step`` here and start it after its committed rows."""
+        generator = loads_step(pickled)
+        assert isinstance(generator, GeneratorStep)
+        hosted = self.hosted[step] = _Hosted(generator)
+        offset = self.stores[step].committed_rows
+        hosted.run(generator.load)
+        hosted.source = generator.process_applying_mappings(offset=offset)
+
+    def generate(self, step: str) -> tuple[tuple[int, bool, bool], list[Row]]:
+        """Pull and commit the next batch of hosted generator ``step``:
+        ``((rows, is_last, exhausted), rows)``, as ``StepReplica.next_batch``."""
+        hosted = self.hosted[step]
+        item = hosted.run(next, hosted.source, _EXHAUSTED)
+        if item is _EXHAUSTED:
+            return (0, True, True), []
+        batch, last = item
+        store = self.stores[step]
+        store.commit(batch, {"offset": store.committed_rows + len(batch)}, 0)
+        return (len(batch), bool(last), False), batch
 
     def commit(self, step: str, rows: list[Row], consumed: dict[str, int], errors: int) -> int:
         """Append one batch of ``step``; return the step's committed rows."""
@@ -250,8 +300,21 @@ class RunWriter:
         store.mark_done()
         store.close()
 
+    def release(self, step: str) -> Optional[str]:
+        """Unload hosted generator ``step``; return why that failed, if it did."""
+        hosted = self.hosted.pop(step, None)
+        if hosted is None:
+            return None
+        try:
+            hosted.stop()
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
     def close(self) -> None:
-        """Close every open store."""
+        """Unload the hosted generators and close every open store."""
+        for step in list(self.hosted):
+            self.release(step)
         for store in self.stores.values():
             store.close()
         self.stores.clear()

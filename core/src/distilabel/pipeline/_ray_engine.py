@@ -3,9 +3,11 @@
 The driver (the process that called ``run``) schedules; it never holds rows. Each step
 gets a pool of replica actors (``StepResources``: replicas, cpus, gpus, memory, custom
 resources); one writer actor on the driver's node appends every step's batches to the
-same run directory the local engine uses. A replica returns its output batch as
-an object reference; the driver has the writer commit it *before* passing the reference
-on, so whatever a successor has seen is durable and a rerun resumes exactly as locally.
+same run directory the local engine uses, and hosts the generator steps that reserve no
+resources (loaders), which saves each of them an actor process. A replica returns its
+output batch as an object reference; the driver has the writer commit it *before*
+passing the reference on, so whatever a successor has seen is durable and a rerun
+resumes exactly as locally.
 
 Input batches are cut by the local engine's ``StepInputs`` over bounded channels, so
 ordering, multi-input alignment, replay of committed batches on resume and
@@ -34,7 +36,12 @@ from distilabel.pipeline._engine import (
 )
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._ray_actors import Part, RunWriter, Segment
-from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
+from distilabel.pipeline._ray_pool import (
+    ReplicaPool,
+    pickled_step,
+    start_failed,
+    unwrap_ray_error,
+)
 from distilabel.pipeline._runner_base import run_feeder_and_committer
 from distilabel.pipeline._storage import make_step_store
 from distilabel.pipeline._store import StepStore
@@ -106,6 +113,20 @@ class _StepWriter:
     async def mark_done(self) -> None:
         await self.opened
         await self.actor.mark_done.remote(self.step)
+
+    async def host(self, pickled: bytes) -> None:
+        await self.opened
+        await self.actor.host.remote(self.step, pickled)
+
+    async def generate(self) -> tuple[tuple[int, bool, bool], Any]:
+        """The hosted generator's next batch, committed: ``(meta, rows_ref)``."""
+        meta_ref, rows_ref = self.actor.generate.options(num_returns=2).remote(self.step)
+        return await meta_ref, rows_ref
+
+    async def release(self) -> None:
+        failure = await self.actor.release.remote(self.step)
+        if failure:
+            _logger.warning("Step '%s' failed to unload: %s", self.step, failure)
 
 
 def step_resources(
@@ -278,7 +299,11 @@ class RayEngine:
         writer = _StepWriter(self._writer, name, opened)
         pool: Optional[ReplicaPool] = None
         try:
-            if isinstance(step, GeneratorStep):
+            if isinstance(step, GeneratorStep) and self.hosted(name):
+                await self._host(name, step, writer)
+                progress.start()
+                await self._generate(name, step, None, writer)
+            elif isinstance(step, GeneratorStep):
                 pool = await self._start_pool(name, step, replicas=1, journal=False)
                 progress.start()
                 await self._generate(name, step, pool, writer)
@@ -296,12 +321,35 @@ class RayEngine:
             progress.finish("done")
             for channel in self._outputs(name):
                 await channel.queue.put(None)
-            await pool.stop(unload=True)
+            if pool is not None:
+                await pool.stop(unload=True)
+            else:
+                await writer.release()
         except asyncio.CancelledError:
             progress.finish("stopped")
             raise
         except BaseException:
             progress.finish("failed")
+            raise
+
+    def hosted(self, name: str) -> bool:
+        """Whether step ``name`` runs inside the writer actor: a generator step that
+        reserves no resources (an actor of its own would cost a process start)."""
+        return isinstance(self.dag.steps[name], GeneratorStep) and not (
+            self.resources[name].per_replica()
+        )
+
+    async def _host(self, name: str, step: GeneratorStep, writer: _StepWriter) -> None:
+        import ray.exceptions
+
+        self.progress[name].done = self.progress[name].resumed = (
+            self.stores[name].committed_rows
+        )
+        try:
+            await writer.host(pickled_step(step))
+        except ray.exceptions.RayTaskError as exc:
+            if isinstance(unwrap_ray_error(exc), ImportError):
+                raise start_failed(step, "in the run's writer actor", exc) from exc
             raise
 
     async def _start_pool(
@@ -333,16 +381,21 @@ class RayEngine:
         for channel in self._outputs(name):
             await channel.queue.put(markers)
 
-    async def _generate(self, name: str, step: GeneratorStep, pool: ReplicaPool,
+    async def _generate(self, name: str, step: GeneratorStep, pool: Optional[ReplicaPool],
                         writer: _StepWriter) -> None:
+        """Pull the generator's batches (from its replica, or from the writer when it is
+        hosted there, which commits them itself), commit and forward them."""
         progress = self.progress[name]
         progress.total = step.total_rows()
         while True:
-            (count, last, exhausted), rows_ref = await pool.call("next_batch")
+            if pool is None:
+                (count, last, exhausted), rows_ref = await writer.generate()
+            else:
+                (count, last, exhausted), rows_ref = await pool.call("next_batch")
             if exhausted:
                 break
-            offset = progress.done + count
-            await writer.commit(rows_ref, {"offset": offset}, 0)
+            if pool is not None:
+                await writer.commit(rows_ref, {"offset": progress.done + count}, 0)
             progress.advance(count)
             await self._forward(name, rows_ref, 0, count)
             if last:

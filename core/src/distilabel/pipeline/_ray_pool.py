@@ -19,7 +19,7 @@ from distilabel.pipeline._ray_actors import StepReplica
 from distilabel.pipeline._ray_pickle import dumps_step
 from distilabel.steps._base import _Step
 
-__all__ = ["ReplicaPool", "ReplicasLostError", "unwrap_ray_error"]
+__all__ = ["ReplicaPool", "ReplicasLostError", "pickled_step", "start_failed", "unwrap_ray_error"]
 
 _logger = logging.getLogger("distilabel.pipeline.ray")
 
@@ -88,26 +88,13 @@ class ReplicaPool:
         import ray.exceptions
 
         if self._step_ref is None:  # ship the step once, however many replicas
-            try:
-                self._step_ref = ray.put(dumps_step(self.step))
-            except Exception as exc:
-                raise DistilabelError(
-                    f"Step '{self.step.name}' cannot be sent to Ray actors: {exc}. A step"
-                    " (and its LLM) must be picklable: keep clients, locks and open files"
-                    " out of fields and create them in load()."
-                ) from exc
+            self._step_ref = ray.put(pickled_step(self.step))
         handle: Any = self._actor_class.remote(self._step_ref, self._journal)
         replica.handle = handle
         try:
             replica.where = await handle.load.remote()
         except ray.exceptions.RayActorError as exc:
-            raise DistilabelError(
-                f"Step '{self.step.name}': replica {replica.index} could not start on the Ray"
-                f" cluster: {_first_line(exc).rstrip('.')}. Every node needs distilabel, the step's"
-                " plugins and the module defining the step class"
-                f" ({type(self.step).__module__}) importable: install them on the nodes or"
-                " pass ray_init_kwargs={'runtime_env': {...}}."
-            ) from exc
+            raise start_failed(self.step, f"replica {replica.index}", exc) from exc
         if self.on_start is not None:
             await self.on_start(handle)
         _logger.debug(
@@ -184,6 +171,33 @@ class ReplicaPool:
                 except Exception:
                     pass
                 replica.handle = None
+
+
+def pickled_step(step: _Step) -> bytes:
+    """``step`` pickled for Ray's workers.
+
+    Raises:
+        DistilabelError: the step (or its LLM) cannot be pickled; says what to change.
+    """
+    try:
+        return dumps_step(step)
+    except Exception as exc:
+        raise DistilabelError(
+            f"Step '{step.name}' cannot be sent to Ray actors: {exc}. A step (and its LLM)"
+            " must be picklable: keep clients, locks and open files out of fields and create"
+            " them in load()."
+        ) from exc
+
+
+def start_failed(step: _Step, where: str, exc: BaseException) -> DistilabelError:
+    """The error for a step that could not be set up in a Ray worker process (most often
+    a module the workers cannot import); ``where`` names the actor."""
+    return DistilabelError(
+        f"Step '{step.name}' could not start on the Ray cluster ({where}):"
+        f" {_first_line(exc).rstrip('.')}. Every node needs distilabel, the step's plugins"
+        f" and the module defining the step class ({type(step).__module__}) importable:"
+        " install them on the nodes or pass ray_init_kwargs={'runtime_env': {...}}."
+    )
 
 
 def _first_line(exc: BaseException) -> str:
