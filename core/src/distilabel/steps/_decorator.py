@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from typing import Any, Callable, Literal, Optional
+from typing import Any, Callable, Literal, Optional, overload
 
 from pydantic import Field
 
@@ -31,6 +31,32 @@ _BASES: dict[str, type[_Step]] = {
     "global": GlobalStep,
     "generator": GeneratorStep,
 }
+
+
+@overload
+def step(
+    inputs: Optional[StepColumns] = None,
+    outputs: Optional[StepColumns] = None,
+    step_type: Literal["normal"] = "normal",
+) -> Callable[[Callable[..., Any]], type[Step]]: ...
+
+
+@overload
+def step(
+    inputs: Optional[StepColumns] = None,
+    outputs: Optional[StepColumns] = None,
+    *,
+    step_type: Literal["global"],
+) -> Callable[[Callable[..., Any]], type[GlobalStep]]: ...
+
+
+@overload
+def step(
+    inputs: Optional[StepColumns] = None,
+    outputs: Optional[StepColumns] = None,
+    *,
+    step_type: Literal["generator"],
+) -> Callable[[Callable[..., Any]], type[GeneratorStep]]: ...
 
 
 def step(
