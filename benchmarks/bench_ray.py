@@ -6,8 +6,8 @@ Starts a local Ray with 2 CPUs (loopback only), then times, alternately and ``--
 times each, the whole ``run`` of ``LoadDataFromDicts >> Hash`` on Ray where ``Hash`` is
 pure-Python CPU work (about ``--seconds`` of it on one core) with 1 replica (the
 baseline) and with 2 replicas, each reserving one CPU. The whole run counts, actor
-start-up included (2 or 3 actor processes, the loader being hosted by the writer actor:
-about 1.5-2 s on two cores, a fixed cost). Prints medians, the speed-up, the speed-up of
+start-up included (1 or 2 actor processes: the loader and the writer run in the driver;
+about 1.1-1.3 s on two cores, a fixed cost). Prints medians, the speed-up, the speed-up of
 the work span alone (first batch started to last batch finished, from timestamps the
 step records), the CPU time the hypervisor stole during each configuration's runs
 (``steal`` in /proc/stat: a noisy neighbour slows one side) and the machine's load

@@ -50,21 +50,23 @@ def process_title() -> str:
 
 
 class Numbers(GeneratorStep):
-    """Rows ``id`` 0..count-1 in batches of 5, each with the title of the process that
-    made it (``made_in``)."""
+    """Rows ``id`` 0..count-1 in batches of 5, each with the pid and the title of the
+    process that made it (``pid``, ``made_in``)."""
 
     count: int = 20
 
     @property
     def outputs(self) -> list[str]:
-        return ["id", "made_in"]
+        return ["id", "pid", "made_in"]
 
     def process(self, offset: int = 0) -> GeneratorStepOutput:  # type: ignore[override]
         for start in range(offset, self.count, 5):
             stop = min(start + 5, self.count)
-            yield [{"id": i, "made_in": process_title()} for i in range(start, stop)], (
-                stop == self.count
-            )
+            rows = [
+                {"id": i, "pid": os.getpid(), "made_in": process_title()}
+                for i in range(start, stop)
+            ]
+            yield rows, stop == self.count
 
 
 class Square(Step):

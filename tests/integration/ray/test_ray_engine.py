@@ -73,11 +73,11 @@ def test_steps_example_gives_the_same_rows_on_both_engines(
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
-def test_a_loader_runs_inside_the_writer_actor_unless_it_reserves_resources(
+def test_a_loader_runs_in_the_driver_unless_it_reserves_resources(
     ray_address: str, tmp_path: Path
 ) -> None:
-    """A generator step that reserves nothing is hosted by the run's writer actor (one
-    actor process fewer); one that reserves resources gets an actor of its own."""
+    """A generator step that reserves nothing runs in the driver, next to the writer (no
+    actor process to start); one that reserves resources gets an actor of its own."""
 
     def run(resources: dict[str, dict[str, float]]) -> list[dict[str, object]]:
         with Pipeline(name="hosting") as pipeline:
@@ -87,8 +87,9 @@ def test_a_loader_runs_inside_the_writer_actor_unless_it_reserves_resources(
 
     hosted = run({})
     own = run({"load": {"cpus": 0.5}})
-    assert {str(r["made_in"]).split(".")[0] for r in hosted} == {"ray::RunWriter"}
+    assert {r["pid"] for r in hosted} == {os.getpid()}
     assert {str(r["made_in"]).split(".")[0] for r in own} == {"ray::StepReplica"}
+    assert os.getpid() not in {r["pid"] for r in own}
     for rows in (hosted, own):
         assert [(r["id"], r["square"]) for r in rows] == [(i, i * i) for i in range(23)]
 
@@ -96,8 +97,9 @@ def test_a_loader_runs_inside_the_writer_actor_unless_it_reserves_resources(
 def test_steps_workers_cannot_import_fail_with_what_to_install(
     ray_address: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A step class importable by the driver only: the run stops before any batch with
-    the module to install on the nodes (hosted loader and replica alike)."""
+    """A step class importable by the driver only: a replica of it cannot start, and the
+    run stops before any batch, naming the module to install on the nodes. A loader that
+    runs in the driver needs nothing on the nodes."""
     (tmp_path / "driver_only_steps.py").write_text(
         "from ray_pipelines import Numbers, Square\n"
         "class LocalNumbers(Numbers):\n    pass\n"
@@ -106,19 +108,26 @@ def test_steps_workers_cannot_import_fail_with_what_to_install(
     monkeypatch.syspath_prepend(str(tmp_path))
     import driver_only_steps
 
-    for loader, square in (
-        (driver_only_steps.LocalNumbers, Square),
-        (Numbers, driver_only_steps.LocalSquare),
+    log = tmp_path / "ids.log"
+    for loader, square, resources in (
+        (driver_only_steps.LocalNumbers, Square, {"load": {"cpus": 0.5}}),
+        (Numbers, driver_only_steps.LocalSquare, {}),
     ):
         with Pipeline(name="driver-only") as pipeline:
-            loader(name="load") >> square(name="square", log=str(tmp_path / "ids.log"))
+            loader(name="load") >> square(name="square", log=str(log))
         with pytest.raises(StepFailedError) as info:
-            pipeline.ray().run(use_cache=False, show_progress=False)
+            pipeline.ray(resources=resources).run(use_cache=False, show_progress=False)
         message = str(info.value)
-        assert "could not start on the Ray cluster" in message, message
+        assert "could not start on the Ray cluster (replica 0)" in message, message
         assert "No module named 'driver_only_steps'" in message, message
         assert "(driver_only_steps) importable" in message, message
-    assert not (tmp_path / "ids.log").exists()
+        assert "{...}}. Work finished" in message, message  # one full stop
+    assert not log.exists()
+
+    with Pipeline(name="driver-only") as pipeline:
+        driver_only_steps.LocalNumbers(name="load") >> Square(name="square", log=str(log))
+    rows = list(pipeline.ray().run(use_cache=False, show_progress=False)["square"])
+    assert [r["square"] for r in rows] == [i * i for i in range(20)]
 
 
 def test_a_killed_replica_is_replaced_and_its_batch_redone(

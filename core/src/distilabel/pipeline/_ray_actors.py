@@ -1,4 +1,4 @@
-"""What runs inside Ray actors: a step's replica and the run's store writer.
+"""What runs inside Ray actors: a step's replica.
 
 These are plain classes; the Ray engine wraps them with ``ray.remote`` when it runs, so
 importing this module never imports Ray. A replica receives an input batch as *parts*
@@ -20,13 +20,12 @@ from distilabel.llms import AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.pipeline._ray_pickle import loads_step
 from distilabel.pipeline._storage import make_step_store
-from distilabel.pipeline._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step
 from distilabel.steps.tasks._base import Task
 from distilabel.steps.typing import Row
 from distilabel.typing import FormattedInput
 
-__all__ = ["Part", "RunWriter", "Segment", "StepReplica"]
+__all__ = ["EXHAUSTED", "Part", "Segment", "StepReplica"]
 
 Segment = Union[tuple[str, list[Row]], tuple[str, Any, int, int]]
 """``("rows", rows)`` inline, or ``("ref", object_ref, start, stop)``: a slice of a batch."""
@@ -34,7 +33,8 @@ Segment = Union[tuple[str, list[Row]], tuple[str, Any, int, int]]
 Part = tuple[str, int, list[Segment]]
 """One predecessor's rows of an input batch: ``(predecessor, first_offset, segments)``."""
 
-_EXHAUSTED = object()
+EXHAUSTED = object()
+"""What ``next(source, EXHAUSTED)`` returns when a generator step has no more batches."""
 
 
 async def materialize(segments: list[Segment]) -> list[Row]:
@@ -108,8 +108,8 @@ class StepReplica:
     async def next_batch(self) -> tuple[tuple[int, bool, bool], list[Row]]:
         """``((rows, is_last, exhausted), rows)`` of the generator's next batch."""
         assert self._source is not None, "start() must run before next_batch()"
-        item = await self._in_thread(next, self._source, _EXHAUSTED)
-        if item is _EXHAUSTED:
+        item = await self._in_thread(next, self._source, EXHAUSTED)
+        if item is EXHAUSTED:
             return (0, True, True), []
         batch, last = item
         return (len(batch), bool(last), False), batch
@@ -205,116 +205,3 @@ class StepReplica:
     def where(self) -> str:
         """``host:pid`` of this replica."""
         return f"{socket.gethostname()}:{os.getpid()}"
-
-
-class _Hosted:
-    """A generator step running inside the writer actor, on a thread of its own."""
-
-    __slots__ = ("executor", "source", "step")
-
-    def __init__(self, step: GeneratorStep) -> None:
-        self.step = step
-        self.executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix=f"distilabel-{step.name}"
-        )
-        self.source: Optional[Iterator[Any]] = None
-
-    def run(self, func: Any, *args: Any) -> Any:
-        return self.executor.submit(func, *args).result()
-
-    def stop(self) -> None:
-        try:
-            if self.source is not None:
-                self.run(getattr(self.source, "close", lambda: None))
-            self.run(self.step.unload)
-        finally:
-            self.executor.shutdown(wait=False)
-
-
-class RunWriter:
-    """The single writer of a run's step stores, one actor on the driver's node.
-
-    Batches arrive as object references, so rows go from the replicas' object store to
-    the disk without passing through the driver. The driver waits for each commit of a
-    step before sending that step's next one, so a step's batches are appended in order
-    while different steps write in parallel threads.
-
-    Generator steps that reserve no resources (loaders) run *here* instead of in actors
-    of their own (``host``/``generate``): their batches are committed where they are
-    made, and the run starts one actor process fewer (about a second of CPU each).
-    """
-
-    def __init__(self) -> None:
-        self.stores: dict[str, StepStore] = {}
-        self.hosted: dict[str, _Hosted] = {}
-
-    def open(self, step: str, directory: str, signature: str) -> None:
-        """Open the store of ``step`` (already prepared by the driver) for appending."""
-        store = make_step_store(directory, signature)
-        store.open(reset=False)
-        self.stores[step] = store
-
-    def host(self, step: str, pickled: bytes) -> None:
-        """Load generator step ``step`` here and start it after its committed rows."""
-        generator = loads_step(pickled)
-        assert isinstance(generator, GeneratorStep)
-        hosted = self.hosted[step] = _Hosted(generator)
-        offset = self.stores[step].committed_rows
-        hosted.run(generator.load)
-        hosted.source = generator.process_applying_mappings(offset=offset)
-
-    def generate(self, step: str) -> tuple[tuple[int, bool, bool], list[Row]]:
-        """Pull and commit the next batch of hosted generator ``step``:
-        ``((rows, is_last, exhausted), rows)``, as ``StepReplica.next_batch``."""
-        hosted = self.hosted[step]
-        item = hosted.run(next, hosted.source, _EXHAUSTED)
-        if item is _EXHAUSTED:
-            return (0, True, True), []
-        batch, last = item
-        store = self.stores[step]
-        store.commit(batch, {"offset": store.committed_rows + len(batch)}, 0)
-        return (len(batch), bool(last), False), batch
-
-    def commit(self, step: str, rows: list[Row], consumed: dict[str, int], errors: int) -> int:
-        """Append one batch of ``step``; return the step's committed rows."""
-        store = self.stores[step]
-        store.commit(rows, consumed, errors)
-        return store.committed_rows
-
-    def commit_all(
-        self, step: str, rows: list[Row], sizes: list[int], consumed: dict[str, int]
-    ) -> int:
-        """Replace the output of ``step`` with ``rows`` cut into batches of ``sizes``."""
-        batches: list[list[Row]] = []
-        start = 0
-        for size in sizes:
-            batches.append(rows[start:start + size])
-            start += size
-        store = self.stores[step]
-        store.commit_all(batches, consumed)
-        return store.committed_rows
-
-    def mark_done(self, step: str) -> None:
-        """Record that ``step`` finished and close its store."""
-        store = self.stores.pop(step)
-        store.mark_done()
-        store.close()
-
-    def release(self, step: str) -> Optional[str]:
-        """Unload hosted generator ``step``; return why that failed, if it did."""
-        hosted = self.hosted.pop(step, None)
-        if hosted is None:
-            return None
-        try:
-            hosted.stop()
-        except Exception as exc:
-            return f"{type(exc).__name__}: {exc}"
-        return None
-
-    def close(self) -> None:
-        """Unload the hosted generators and close every open store."""
-        for step in list(self.hosted):
-            self.release(step)
-        for store in self.stores.values():
-            store.close()
-        self.stores.clear()

@@ -1,13 +1,14 @@
 """The Ray engine: the pipeline's DAG with every step as Ray actors.
 
-The driver (the process that called ``run``) schedules; it never holds rows. Each step
-gets a pool of replica actors (``StepResources``: replicas, cpus, gpus, memory, custom
-resources); one writer actor on the driver's node appends every step's batches to the
-same run directory the local engine uses, and hosts the generator steps that reserve no
-resources (loaders), which saves each of them an actor process. A replica returns its
-output batch as an object reference; the driver has the writer commit it *before*
-passing the reference on, so whatever a successor has seen is durable and a rerun
-resumes exactly as locally.
+Each step gets a pool of replica actors (``StepResources``: replicas, cpus, gpus,
+memory, custom resources). The driver (the process that called ``run``) schedules, and
+on writer threads appends every step's finished batches to the same run directory the
+local engine uses; it also runs the generator steps that reserve no resources (loaders),
+as the local engine does. Only the replicas are processes of their own (about a second
+of CPU each to start). A replica returns its output batch as an object reference; the
+driver commits it *before* passing the reference on, so whatever a successor has seen
+is durable and a rerun resumes exactly as locally. Rows move between replicas as
+references; the driver fetches them only to write them.
 
 Input batches are cut by the local engine's ``StepInputs`` over bounded channels, so
 ordering, multi-input alignment, replay of committed batches on resume and
@@ -19,6 +20,7 @@ first.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import math
 from collections.abc import Mapping
@@ -35,13 +37,9 @@ from distilabel.pipeline._engine import (
     wait_for_steps,
 )
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
-from distilabel.pipeline._ray_actors import Part, RunWriter, Segment
-from distilabel.pipeline._ray_pool import (
-    ReplicaPool,
-    pickled_step,
-    start_failed,
-    unwrap_ray_error,
-)
+from distilabel.pipeline._ray_actors import Part, Segment
+from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
+from distilabel.pipeline._ray_writer import RunWriter
 from distilabel.pipeline._runner_base import run_feeder_and_committer
 from distilabel.pipeline._storage import make_step_store
 from distilabel.pipeline._store import StepStore
@@ -87,44 +85,72 @@ def _parts(taken: TakenBatch) -> list[Part]:
     return [(pred, start, _segments(items)) for pred, start, items in taken.parts]
 
 
+class _Writer:
+    """The run's single writer, in the driver: ``RunWriter``'s methods on worker threads
+    (one per unfinished step), so the event loop keeps scheduling while batches are
+    fetched, encoded and written, and no actor process has to start for it."""
+
+    def __init__(self, threads: int) -> None:
+        self.run = RunWriter()
+        self.executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=threads, thread_name_prefix="distilabel-writer"
+        )
+
+    async def call(self, func: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
+
+    async def close(self) -> None:
+        try:
+            await self.call(self.run.close)
+        finally:
+            self.executor.shutdown(wait=False)
+
+
 class _StepWriter:
-    """The run writer's methods for one step.
+    """The run writer's methods for one step. Output batches arrive as object
+    references; a writer thread fetches the rows and appends them."""
 
-    ``opened`` resolves once the writer has opened the step's store. The writer actor
-    starts alongside the replicas instead of before them (saving an actor start-up of
-    wall time); the first write waits for it.
-    """
+    __slots__ = ("step", "writer")
 
-    __slots__ = ("actor", "opened", "step")
-
-    def __init__(self, actor: Any, step: str, opened: Any) -> None:
-        self.actor = actor
+    def __init__(self, writer: _Writer, step: str) -> None:
+        self.writer = writer
         self.step = step
-        self.opened = opened
+
+    def _commit(self, rows_ref: Any, consumed: dict[str, int], errors: int) -> None:
+        import ray
+
+        self.writer.run.commit(self.step, ray.get(rows_ref), consumed, errors)
+
+    def _commit_all(self, rows_ref: Any, sizes: list[int], consumed: dict[str, int]) -> None:
+        import ray
+
+        rows = rows_ref if isinstance(rows_ref, list) else ray.get(rows_ref)
+        self.writer.run.commit_all(self.step, rows, sizes, consumed)
+
+    def _generate(self) -> tuple[tuple[int, bool, bool], Any]:
+        import ray
+
+        meta, rows = self.writer.run.generate(self.step)
+        return meta, ray.put(rows)
 
     async def commit(self, rows_ref: Any, consumed: dict[str, int], errors: int) -> None:
-        await self.opened
-        await self.actor.commit.remote(self.step, rows_ref, consumed, errors)
+        await self.writer.call(self._commit, rows_ref, consumed, errors)
 
     async def commit_all(self, rows_ref: Any, sizes: list[int], consumed: dict[str, int]) -> None:
-        await self.opened
-        await self.actor.commit_all.remote(self.step, rows_ref, sizes, consumed)
+        await self.writer.call(self._commit_all, rows_ref, sizes, consumed)
 
     async def mark_done(self) -> None:
-        await self.opened
-        await self.actor.mark_done.remote(self.step)
+        await self.writer.call(self.writer.run.mark_done, self.step)
 
-    async def host(self, pickled: bytes) -> None:
-        await self.opened
-        await self.actor.host.remote(self.step, pickled)
+    async def host(self, step: GeneratorStep) -> None:
+        await self.writer.call(self.writer.run.host, self.step, step)
 
     async def generate(self) -> tuple[tuple[int, bool, bool], Any]:
         """The hosted generator's next batch, committed: ``(meta, rows_ref)``."""
-        meta_ref, rows_ref = self.actor.generate.options(num_returns=2).remote(self.step)
-        return await meta_ref, rows_ref
+        return await self.writer.call(self._generate)  # type: ignore[no-any-return]
 
     async def release(self) -> None:
-        failure = await self.actor.release.remote(self.step)
+        failure = await self.writer.call(self.writer.run.release, self.step)
         if failure:
             _logger.warning("Step '%s' failed to unload: %s", self.step, failure)
 
@@ -177,7 +203,7 @@ class RayEngine:
         self.max_restarts = max_restarts
         self._channels: dict[tuple[str, str], Channel] = {}
         self._pools: list[ReplicaPool] = []
-        self._writer: Any = None
+        self._writer: Optional[_Writer] = None
 
     # -- planning -----------------------------------------------------------------------
 
@@ -226,18 +252,6 @@ class RayEngine:
             self.stores[name].consumed,
         )
 
-    def _start_writer(self) -> Any:
-        import ray
-        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-        here = ray.get_runtime_context().get_node_id()
-        actor = ray.remote(RunWriter).options(
-            num_cpus=0,
-            max_concurrency=max(1, len(self._todo())),
-            scheduling_strategy=NodeAffinitySchedulingStrategy(node_id=here, soft=True),
-        )
-        return actor.remote()
-
     # -- running ------------------------------------------------------------------------
 
     async def run(self) -> None:
@@ -255,29 +269,26 @@ class RayEngine:
         self._build_channels()
         for store in self.stores.values():  # the writer owns the files from here
             store.close()
-        self._writer = self._start_writer()
-        opened = {
-            name: asyncio.ensure_future(self._open_store(name)) for name in self._todo()
-        }
-        tasks = {
-            asyncio.ensure_future(self._run_step(name, opened[name])): name
-            for name in self._todo()
-        }
-        shower = start_progress(self.dag, self.order, self.progress, self.display)
+        self._writer = writer = _Writer(threads=len(self._todo()))
+        tasks: dict[asyncio.Future[None], str] = {}
+        shower = None
         try:
+            await asyncio.gather(*(
+                writer.call(writer.run.open, name, store.location, store.signature)
+                for name, store in self.stores.items() if name in self._todo()
+            ))
+            tasks = {
+                asyncio.ensure_future(self._run_step(name)): name for name in self._todo()
+            }
+            shower = start_progress(self.dag, self.order, self.progress, self.display)
             await wait_for_steps(tasks, cause=unwrap_ray_error)
         finally:
-            for task in (*tasks, *opened.values()):
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, *opened.values(), return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             for pool in self._pools:
                 await pool.stop(unload=False)
-            if self._writer is not None:
-                try:
-                    await self._writer.close.remote()
-                except Exception:  # the writer is gone with the cluster; nothing to close
-                    pass
-                ray.kill(self._writer, no_restart=True)
+            await writer.close()
             self._reload_stores()
             await stop_progress(shower, self.dag, self.order, self.progress, self.display)
 
@@ -288,15 +299,12 @@ class RayEngine:
             fresh.open(reset=False)
             self.stores[name] = fresh
 
-    async def _open_store(self, name: str) -> None:
-        store = self.stores[name]
-        await self._writer.open.remote(name, store.location, store.signature)
-
-    async def _run_step(self, name: str, opened: Any) -> None:
+    async def _run_step(self, name: str) -> None:
         step = self.dag.steps[name]
         progress = self.progress[name]
         progress.state = "loading"
-        writer = _StepWriter(self._writer, name, opened)
+        assert self._writer is not None
+        writer = _StepWriter(self._writer, name)
         pool: Optional[ReplicaPool] = None
         try:
             if isinstance(step, GeneratorStep) and self.hosted(name):
@@ -333,24 +341,18 @@ class RayEngine:
             raise
 
     def hosted(self, name: str) -> bool:
-        """Whether step ``name`` runs inside the writer actor: a generator step that
-        reserves no resources (an actor of its own would cost a process start)."""
+        """Whether step ``name`` runs in the driver, next to the writer: a generator step
+        that reserves no resources (loaders), as on the local engine; an actor of its own
+        would cost a process start."""
         return isinstance(self.dag.steps[name], GeneratorStep) and not (
             self.resources[name].per_replica()
         )
 
     async def _host(self, name: str, step: GeneratorStep, writer: _StepWriter) -> None:
-        import ray.exceptions
-
         self.progress[name].done = self.progress[name].resumed = (
             self.stores[name].committed_rows
         )
-        try:
-            await writer.host(pickled_step(step))
-        except ray.exceptions.RayTaskError as exc:
-            if isinstance(unwrap_ray_error(exc), ImportError):
-                raise start_failed(step, "in the run's writer actor", exc) from exc
-            raise
+        await writer.host(step)
 
     async def _start_pool(
         self, name: str, step: _Step, replicas: int, journal: bool

@@ -19,7 +19,7 @@ from distilabel.pipeline._ray_actors import StepReplica
 from distilabel.pipeline._ray_pickle import dumps_step
 from distilabel.steps._base import _Step
 
-__all__ = ["ReplicaPool", "ReplicasLostError", "pickled_step", "start_failed", "unwrap_ray_error"]
+__all__ = ["ReplicaPool", "ReplicasLostError", "unwrap_ray_error"]
 
 _logger = logging.getLogger("distilabel.pipeline.ray")
 
