@@ -91,6 +91,20 @@ class Square(Step):
         yield inputs
 
 
+class Sleepy(Square):
+    """Like ``Square``, but the batch holding row 0 takes ``slow`` seconds and the others
+    ``fast``; ids are logged when their batch is done."""
+
+    slow: float = 3.0
+    fast: float = 0.02
+
+    def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
+        import time
+
+        time.sleep(self.slow if any(row["id"] == 0 for row in inputs) else self.fast)
+        yield from super().process(inputs)
+
+
 class Trouble(Square):
     """Like ``Square``, but the first time it sees row ``at`` it kills its own process
     (``kill=True``, as a crashed replica) or raises; ``marker`` makes it happen once."""

@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from ray_pipelines import Numbers, Square, build, logged_ids
+from ray_pipelines import Numbers, Sleepy, Square, build, logged_ids
 
 from distilabel.cli import main
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline import Pipeline, StepFailedError
 from distilabel.pipeline._ray_run import RayPipeline, run_on_ray
+from distilabel.steps import LoadDataFromDicts
 
 ROOT = Path(__file__).resolve().parents[3]
 PARAMS = {
@@ -128,6 +129,25 @@ def test_steps_workers_cannot_import_fail_with_what_to_install(
         driver_only_steps.LocalNumbers(name="load") >> Square(name="square", log=str(log))
     rows = list(pipeline.ray().run(use_cache=False, show_progress=False)["square"])
     assert [r["square"] for r in rows] == [i * i for i in range(20)]
+
+
+def test_a_slow_batch_does_not_hold_the_other_replicas_back(
+    ray_address: str, tmp_path: Path
+) -> None:
+    """Batches are committed in order, but a replica that finished goes on with the next
+    batches while an earlier one is still running elsewhere."""
+    log = tmp_path / "ids.log"
+    with Pipeline(name="slow-batch") as pipeline:
+        load = LoadDataFromDicts(name="load", data=[{"id": i} for i in range(40)])
+        load >> Sleepy(name="square", log=str(log), input_batch_size=1)
+    rows = list(pipeline.ray(resources={"square": {"replicas": 2}}).run(
+        use_cache=False, show_progress=False
+    )["square"])
+    assert [r["id"] for r in rows] == list(range(40))  # still in input order
+    done = logged_ids(log)
+    # Row 0's batch takes 3 s; meanwhile the other replica gets through many batches
+    # (2 replicas x 2 calls in flight would cap it at 3 if slots waited for commits).
+    assert done.index(0) >= 6, done
 
 
 def test_a_killed_replica_is_replaced_and_its_batch_redone(

@@ -433,7 +433,13 @@ class RayEngine:
             )
             per_replica = max(2, math.ceil(2 * (step.llm.max_concurrency or 1) / size) + 1)
             window = per_replica * len(pool.replicas)
-        slots = asyncio.Semaphore(window)
+        # ``running`` bounds the calls the replicas are working on; a slot frees as soon
+        # as its call returns, so a replica that finished goes on with the next batch even
+        # while an earlier batch (on a slower replica) holds up the in-order commits.
+        # ``backlog`` bounds the batches sent and not yet committed (their rows wait in
+        # the object store), so a stuck replica cannot let the others run ahead forever.
+        running = asyncio.Semaphore(window)
+        backlog = asyncio.Semaphore(3 * window)
         pending: asyncio.Queue[Optional[tuple[asyncio.Future[Any], TakenBatch]]] = (
             asyncio.Queue()
         )
@@ -441,13 +447,15 @@ class RayEngine:
 
         async def feed() -> None:
             while (taken := await inputs.take(size)) is not None:
-                await slots.acquire()
+                await backlog.acquire()
+                await running.acquire()
                 cached: dict[str, Any] = {}
                 if journal:
                     for key in taken.concatenated()[1]:
                         if key in journal:
                             cached[key] = journal.pop(key)
                 call = asyncio.ensure_future(pool.call("process", _parts(taken), cached))
+                call.add_done_callback(lambda _call: running.release())
                 in_flight.append(call)
                 pending.put_nowait((call, taken))
             pending.put_nowait(None)
@@ -457,10 +465,10 @@ class RayEngine:
                 call, taken = item
                 (count, errors), rows_ref = await call
                 in_flight.remove(call)
-                slots.release()
                 await writer.commit(rows_ref, taken.consumed, errors)
                 progress.advance(taken.size, errors)
                 await self._forward(name, rows_ref, 0, count)
+                backlog.release()
 
         await run_feeder_and_committer(feed(), commit(), lambda: in_flight)
 

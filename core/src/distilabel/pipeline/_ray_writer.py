@@ -7,6 +7,7 @@ Plain code without Ray; the engine calls it from worker threads of the driver.
 from __future__ import annotations
 
 import concurrent.futures
+import threading
 from typing import Any, Iterator, Optional
 
 from distilabel.pipeline._ray_actors import EXHAUSTED
@@ -19,7 +20,7 @@ __all__ = ["RunWriter"]
 
 
 class _Hosted:
-    """A generator step running inside the writer actor, on a thread of its own."""
+    """A generator step run next to the writer, on a thread of its own."""
 
     __slots__ = ("executor", "source", "step")
 
@@ -33,11 +34,20 @@ class _Hosted:
     def run(self, func: Any, *args: Any) -> Any:
         return self.executor.submit(func, *args).result()
 
-    def stop(self) -> None:
-        try:
+    def stop(self, wait: bool = True) -> None:
+        """Close the source and unload the step on its thread; with ``wait=False`` (a
+        run that failed) do not wait for them, so a generator stuck in ``next`` cannot
+        hold the run up."""
+
+        def stop() -> None:
             if self.source is not None:
-                self.run(getattr(self.source, "close", lambda: None))
-            self.run(self.step.unload)
+                getattr(self.source, "close", lambda: None)()
+            self.step.unload()
+
+        try:
+            future = self.executor.submit(stop)
+            if wait:
+                future.result()
         finally:
             self.executor.shutdown(wait=False)
 
@@ -47,7 +57,8 @@ class RunWriter:
 
     The driver waits for each commit of a step before sending that step's next one, so
     a step's batches are appended in order while different steps write in parallel
-    threads. Generator steps that reserve no resources (loaders) run here too
+    threads; a lock per step keeps ``close`` (when a run fails) from closing a store in
+    the middle of a commit. Generator steps that reserve no resources (loaders) run here too
     (``host``/``generate``), each on a thread of its own: their batches are committed
     where they are made.
     """
@@ -55,12 +66,20 @@ class RunWriter:
     def __init__(self) -> None:
         self.stores: dict[str, StepStore] = {}
         self.hosted: dict[str, _Hosted] = {}
+        self.locks: dict[str, threading.Lock] = {}
 
     def open(self, step: str, directory: str, signature: str) -> None:
         """Open the store of ``step`` (already prepared by the driver) for appending."""
         store = make_step_store(directory, signature)
         store.open(reset=False)
         self.stores[step] = store
+        self.locks[step] = threading.Lock()
+
+    def _open_store(self, step: str) -> StepStore:
+        store = self.stores.get(step)
+        if store is None:
+            raise RuntimeError(f"The store of step '{step}' is closed: the run is stopping.")
+        return store
 
     def host(self, step: str, generator: GeneratorStep) -> None:
         """Load ``generator`` (step ``step``) and start it after its committed rows."""
@@ -77,15 +96,17 @@ class RunWriter:
         if item is EXHAUSTED:
             return (0, True, True), []
         batch, last = item
-        store = self.stores[step]
-        store.commit(batch, {"offset": store.committed_rows + len(batch)}, 0)
+        with self.locks[step]:
+            store = self._open_store(step)
+            store.commit(batch, {"offset": store.committed_rows + len(batch)}, 0)
         return (len(batch), bool(last), False), batch
 
     def commit(self, step: str, rows: list[Row], consumed: dict[str, int], errors: int) -> int:
         """Append one batch of ``step``; return the step's committed rows."""
-        store = self.stores[step]
-        store.commit(rows, consumed, errors)
-        return store.committed_rows
+        with self.locks[step]:
+            store = self._open_store(step)
+            store.commit(rows, consumed, errors)
+            return store.committed_rows
 
     def commit_all(
         self, step: str, rows: list[Row], sizes: list[int], consumed: dict[str, int]
@@ -96,31 +117,36 @@ class RunWriter:
         for size in sizes:
             batches.append(rows[start:start + size])
             start += size
-        store = self.stores[step]
-        store.commit_all(batches, consumed)
-        return store.committed_rows
+        with self.locks[step]:
+            store = self._open_store(step)
+            store.commit_all(batches, consumed)
+            return store.committed_rows
 
     def mark_done(self, step: str) -> None:
         """Record that ``step`` finished and close its store."""
-        store = self.stores.pop(step)
-        store.mark_done()
-        store.close()
+        with self.locks[step]:
+            store = self._open_store(step)
+            del self.stores[step]
+            store.mark_done()
+            store.close()
 
-    def release(self, step: str) -> Optional[str]:
+    def release(self, step: str, wait: bool = True) -> Optional[str]:
         """Unload hosted generator ``step``; return why that failed, if it did."""
         hosted = self.hosted.pop(step, None)
         if hosted is None:
             return None
         try:
-            hosted.stop()
+            hosted.stop(wait)
         except Exception as exc:
             return f"{type(exc).__name__}: {exc}"
         return None
 
     def close(self) -> None:
-        """Unload the hosted generators and close every open store."""
+        """Close every open store, once no commit is writing to it, and unload the
+        hosted generators without waiting for them."""
         for step in list(self.hosted):
-            self.release(step)
-        for store in self.stores.values():
-            store.close()
+            self.release(step, wait=False)
+        for step, store in list(self.stores.items()):
+            with self.locks[step]:
+                store.close()
         self.stores.clear()
