@@ -21,6 +21,7 @@ from distilabel.steps.tasks.typing import ChatType
 CALLS: collections.Counter[str] = collections.Counter()
 IN_FLIGHT: dict[str, int] = collections.defaultdict(int)
 MAX_IN_FLIGHT: dict[str, int] = collections.defaultdict(int)
+ANSWERED: dict[str, list[str]] = collections.defaultdict(list)
 _LOCK = threading.Lock()
 
 
@@ -29,6 +30,7 @@ def reset() -> None:
     CALLS.clear()
     IN_FLIGHT.clear()
     MAX_IN_FLIGHT.clear()
+    ANSWERED.clear()
 
 
 class EchoLLM(LLM):
@@ -58,10 +60,13 @@ class EchoLLM(LLM):
 
 
 class SleepyAsyncLLM(AsyncLLM):
-    """Sleeps ``delay`` seconds per call, then echoes; 'boom' in the input fails."""
+    """Sleeps ``delay`` seconds per call (``slow_delay`` for the input ``slow_on``), then
+    echoes; 'boom' in the input fails. ``ANSWERED[prefix]`` lists inputs as answered."""
 
     prefix: str = "async"
     delay: float = 0.0
+    slow_on: Optional[str] = None
+    slow_delay: float = 0.0
 
     @property
     def model_name(self) -> str:
@@ -78,11 +83,12 @@ class SleepyAsyncLLM(AsyncLLM):
         """
         IN_FLIGHT[self.prefix] += 1
         MAX_IN_FLIGHT[self.prefix] = max(MAX_IN_FLIGHT[self.prefix], IN_FLIGHT[self.prefix])
+        text = input[-1]["content"]
         try:
-            await asyncio.sleep(self.delay)
+            await asyncio.sleep(self.slow_delay if text == self.slow_on else self.delay)
         finally:
             IN_FLIGHT[self.prefix] -= 1
-        text = input[-1]["content"]
+        ANSWERED[self.prefix].append(text)
         if "boom" in text:
             raise RuntimeError(f"cannot answer {text!r}")
         CALLS[self.prefix] += 1

@@ -85,6 +85,26 @@ def test_async_requests_flow_across_batches_up_to_max_concurrency() -> None:
     assert llms.MAX_IN_FLIGHT["c"] == 8  # 8 > input_batch_size: batches overlap
 
 
+def test_one_slow_request_does_not_stall_the_batches_after_it() -> None:
+    """Batches are committed in order, but while one request is slow the requests of
+    the batches after it keep flowing (up to the backlog bound)."""
+    data = [{"instruction": f"q{i}"} for i in range(60)]
+    with Pipeline(name="slow-request") as pipeline:
+        load = LoadDataFromDicts(name="load", data=data, batch_size=10)
+        generate = TextGeneration(
+            name="generate", input_batch_size=2,
+            llm=SleepyAsyncLLM(
+                prefix="s", delay=0.01, max_concurrency=4, slow_on="q0", slow_delay=2.0
+            ),
+        )
+        load >> generate
+    rows = pipeline.run(show_progress=False)["generate"]
+    assert [r["generation"] for r in rows] == [f"s:q{i}:t=1.0" for i in range(60)]
+    # 5 batches of 2 may be answered at once; if their slots waited for the in-order
+    # commits, q0 (2 s) would stall everything after q9.
+    assert llms.ANSWERED["s"].index("q0") >= 15, llms.ANSWERED["s"]
+
+
 def test_failing_rows_keep_their_place_and_the_run_goes_on() -> None:
     data = [{"instruction": "boom" if i % 7 == 3 else f"ok {i}"} for i in range(20)]
     with Pipeline(name="row-errors") as pipeline:

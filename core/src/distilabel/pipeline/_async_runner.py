@@ -179,8 +179,13 @@ class AsyncTaskRunner(StepRunner):
         size = task.input_batch_size or 50
         concurrency = llm.max_concurrency or 1
         batches_in_flight = max(2, math.ceil(2 * concurrency / size) + 1)
-        window = asyncio.Semaphore(batches_in_flight)
-        compact_after = max(JOURNAL_COMPACT_MIN, 2 * batches_in_flight * size)
+        # ``running`` bounds the batches being answered; a slot frees when its batch is
+        # answered, so one slow request holds up the in-order commits but not the
+        # requests of the batches after it. ``backlog`` bounds the batches taken and not
+        # yet committed (their rows are held in memory).
+        running = asyncio.Semaphore(batches_in_flight)
+        backlog = asyncio.Semaphore(3 * batches_in_flight)
+        compact_after = max(JOURNAL_COMPACT_MIN, 2 * 3 * batches_in_flight * size)
         pending: asyncio.Queue[Optional[tuple[asyncio.Task[Any], TakenBatch]]] = (
             asyncio.Queue()
         )
@@ -189,8 +194,10 @@ class AsyncTaskRunner(StepRunner):
 
         async def feed() -> None:
             while (taken := await inputs.take(size)) is not None:
-                await window.acquire()
+                await backlog.acquire()
+                await running.acquire()
                 batch_task = asyncio.ensure_future(self._batch(taken))
+                batch_task.add_done_callback(lambda _task: running.release())
                 in_flight.append(batch_task)
                 pending.put_nowait((batch_task, taken))
             pending.put_nowait(None)
@@ -200,12 +207,12 @@ class AsyncTaskRunner(StepRunner):
                 batch_task, taken = item
                 rows, state = await batch_task
                 in_flight.remove(batch_task)
-                window.release()
                 self._flush_journal()
                 await self.emit(rows, taken.consumed, taken.size, self.count_errors(rows))
                 self._live.discard(state)
                 if self._journal_lines > compact_after:
                     self._compact_journal()
+                backlog.release()
 
         workers = [asyncio.ensure_future(self._worker()) for _ in range(concurrency)]
         try:
