@@ -51,7 +51,7 @@ def test_a_hosted_loader_commits_each_batch_and_resumes_after_them(tmp_path: Pat
     folder = tmp_path / "load"
     _store(folder).close()
     writer = RunWriter()
-    writer.open("load", str(folder), "sig")
+    writer.adopt("load", _store(folder))
     step = Counting(name="load")
     writer.host("load", step)
     meta, rows = writer.generate("load")
@@ -67,7 +67,7 @@ def test_a_hosted_loader_commits_each_batch_and_resumes_after_them(tmp_path: Pat
     store.close()
 
     again = RunWriter()
-    again.open("load", str(folder), "sig")
+    again.adopt("load", _store(folder))
     step = Counting(name="load")
     again.host("load", step)
     meta, rows = again.generate("load")
@@ -83,7 +83,7 @@ def test_closing_does_not_wait_for_a_stuck_loader(tmp_path: Path) -> None:
     folder = tmp_path / "load"
     _store(folder).close()
     writer = RunWriter()
-    writer.open("load", str(folder), "sig")
+    writer.adopt("load", _store(folder))
     writer.host("load", Counting(name="load"))
     writer.generate("load")
     writer.generate("load")
@@ -121,7 +121,7 @@ def test_a_failing_unload_is_reported_not_raised(tmp_path: Path) -> None:
             raise OSError("disk gone")
 
     writer = RunWriter()
-    writer.open("load", str(folder), "sig")
+    writer.adopt("load", _store(folder))
     writer.host("load", Failing(name="load"))
     writer.mark_done("load")
     assert writer.release("load") == "OSError: disk gone"

@@ -41,7 +41,6 @@ from distilabel.pipeline._ray_actors import Part, Segment
 from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
 from distilabel.pipeline._ray_writer import RunWriter
 from distilabel.pipeline._runner_base import run_feeder_and_committer
-from distilabel.pipeline._storage import make_step_store
 from distilabel.pipeline._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step, _Step
 from distilabel.steps._resources import StepResources
@@ -170,8 +169,9 @@ def step_resources(
 class RayEngine:
     """Run a validated DAG on a connected Ray cluster.
 
-    Takes what ``LocalEngine`` takes; after ``run`` the entries of ``stores`` are fresh
-    stores re-read from disk (the writers committed in other processes).
+    Takes what ``LocalEngine`` takes; the driver's writer threads commit through the
+    given ``stores``, so after ``run`` they hold the run's progress as with the local
+    engine.
     """
 
     def __init__(
@@ -263,20 +263,15 @@ class RayEngine:
                 self.progress[name].done = self.stores[name].committed_rows
                 self.progress[name].finish("cached")
         if not self._todo():
-            self._reload_stores()
             return
         self.check_resources(ray.cluster_resources())
         self._build_channels()
-        for store in self.stores.values():  # the writer owns the files from here
-            store.close()
         self._writer = writer = _Writer(threads=len(self._todo()))
+        for name in self._todo():  # the writer commits through the open stores
+            writer.run.adopt(name, self.stores[name])
         tasks: dict[asyncio.Future[None], str] = {}
         shower = None
         try:
-            await asyncio.gather(*(
-                writer.call(writer.run.open, name, store.location, store.signature)
-                for name, store in self.stores.items() if name in self._todo()
-            ))
             tasks = {
                 asyncio.ensure_future(self._run_step(name)): name for name in self._todo()
             }
@@ -289,15 +284,7 @@ class RayEngine:
             for pool in self._pools:
                 await pool.stop(unload=False)
             await writer.close()
-            self._reload_stores()
             await stop_progress(shower, self.dag, self.order, self.progress, self.display)
-
-    def _reload_stores(self) -> None:
-        for name, store in list(self.stores.items()):
-            store.close()
-            fresh = make_step_store(store.location, store.signature, fsync=store.fsync)
-            fresh.open(reset=False)
-            self.stores[name] = fresh
 
     async def _run_step(self, name: str) -> None:
         step = self.dag.steps[name]

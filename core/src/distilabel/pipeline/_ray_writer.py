@@ -11,7 +11,6 @@ import threading
 from typing import Any, Iterator, Optional
 
 from distilabel.pipeline._ray_actors import EXHAUSTED
-from distilabel.pipeline._storage import make_step_store
 from distilabel.pipeline._store import StepStore
 from distilabel.steps._base import GeneratorStep
 from distilabel.steps.typing import Row
@@ -68,10 +67,8 @@ class RunWriter:
         self.hosted: dict[str, _Hosted] = {}
         self.locks: dict[str, threading.Lock] = {}
 
-    def open(self, step: str, directory: str, signature: str) -> None:
-        """Open the store of ``step`` (already prepared by the driver) for appending."""
-        store = make_step_store(directory, signature)
-        store.open(reset=False)
+    def adopt(self, step: str, store: StepStore) -> None:
+        """Commit ``step``'s batches through ``store`` (opened by the pipeline)."""
         self.stores[step] = store
         self.locks[step] = threading.Lock()
 
