@@ -35,7 +35,7 @@ os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
 from distilabel.pipeline import Pipeline
-from distilabel.pipeline._ray_run import RayPipeline
+from distilabel.pipeline.ray._run import RayPipeline
 from distilabel.steps import LoadDataFromDicts, StepInput, StepOutput, step
 
 BAR = 1.6

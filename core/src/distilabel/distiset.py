@@ -53,10 +53,10 @@ class StepRows(Sequence[Row]):
 
     def _open(self) -> IO[bytes]:
         assert self.path is not None
-        from distilabel.pipeline._storage import is_url
+        from distilabel.pipeline.storage._location import is_url
 
         if is_url(self.path):
-            from distilabel.pipeline._object_folder import open_url
+            from distilabel.pipeline.storage._object_folder import open_url
 
             return open_url(str(self.path), "rb")
         return open(self.path, "rb")
@@ -64,7 +64,7 @@ class StepRows(Sequence[Row]):
     def _iter_chunks(self) -> Iterator[tuple[int, list[Row]]]:
         """Yield ``(file_offset, rows)`` per stored line (batch or single row)."""
         assert self.path is not None
-        from distilabel.pipeline._store import iter_batch_stream
+        from distilabel.pipeline.storage._store import iter_batch_stream
 
         with self._open() as fh:
             offset = 0
@@ -211,7 +211,7 @@ class Distiset(dict):  # type: ignore[type-arg]
         Raises:
             ImportError: Parquet was asked for and pyarrow is not installed.
         """
-        from distilabel.pipeline._store import dumps_rows
+        from distilabel.pipeline.storage._store import dumps_rows
 
         root = Path(path)
         chosen = list(formats) if formats is not None else ["jsonl", *(

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from distilabel.llms import LLM
+    from distilabel.llms._base import LLM
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec", "distilabel_register_llms"]
 

@@ -263,7 +263,7 @@ def test_fsync_mode_runs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_run_directory_in_use_is_refused() -> None:
     from distilabel.errors import DistilabelUserError
-    from distilabel.pipeline._store import RunLock
+    from distilabel.pipeline.storage._store import RunLock
 
     pipeline = small_pipeline("locked")
     lock = RunLock(pipeline.run_dir / "lock")

@@ -6,8 +6,8 @@ import threading
 import time
 from pathlib import Path
 
-from distilabel.pipeline._ray_writer import RunWriter
-from distilabel.pipeline._store import StepStore
+from distilabel.pipeline.ray._writer import RunWriter
+from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps import GeneratorStep
 from distilabel.steps.typing import GeneratorStepOutput
 

@@ -176,8 +176,8 @@ class UnevenLLM(SleepyAsyncLLM):
 def test_journal_compaction_keeps_every_uncommitted_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from distilabel.pipeline import _async_runner
-    from distilabel.pipeline._store import StepStore
+    from distilabel.pipeline.local import _async_runner
+    from distilabel.pipeline.storage._store import StepStore
 
     compactions: list[int] = []
     rewrite = StepStore.rewrite_journal

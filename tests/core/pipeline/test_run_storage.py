@@ -221,7 +221,7 @@ def test_journaled_answers_of_several_writers_are_not_requested_again(url_cache:
 
 
 def test_the_journal_is_written_as_objects_and_compacted_on_load() -> None:
-    from distilabel.pipeline._storage import make_step_store
+    from distilabel.pipeline.storage._location import make_step_store
 
     url = f"memory://distilabel-test-{uuid.uuid4().hex}/steps/task"
     replicas = [make_step_store(url, "sig") for _ in range(2)]
@@ -297,7 +297,7 @@ KILL_SCRIPT = textwrap.dedent(
 
 def durable_answers(step_dir: Path) -> set[int]:
     """Rows of a step that are committed or journaled in its (``file://``) folder."""
-    from distilabel.pipeline._store import parse_batch_line
+    from distilabel.pipeline.storage._store import parse_batch_line
 
     committed = 0
     for path in sorted((step_dir / "batches" / "000000").glob("*.jsonl")):
@@ -359,7 +359,7 @@ def test_the_distiset_reads_its_snapshot_through_fsspec(url_cache: Path, tmp_pat
 def test_a_url_run_directory_in_use_is_refused_and_a_dead_owner_is_replaced() -> None:
     import fsspec
 
-    from distilabel.pipeline._object_lock import ObjectRunLock
+    from distilabel.pipeline.storage._object_lock import ObjectRunLock
 
     url = f"memory://distilabel-test-{uuid.uuid4().hex}"
     pipeline = build(n=10, cache_dir=url)

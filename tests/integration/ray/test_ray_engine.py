@@ -15,7 +15,7 @@ from ray_pipelines import Numbers, Sleepy, Square, build, logged_ids
 from distilabel.cli import main
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline import Pipeline, StepFailedError
-from distilabel.pipeline._ray_run import RayPipeline, run_on_ray
+from distilabel.pipeline.ray._run import RayPipeline, run_on_ray
 from distilabel.steps import LoadDataFromDicts
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -248,7 +248,7 @@ def test_run_engine_ray_and_cli(
 
 
 def _square_rows(pipeline: Pipeline) -> list[dict[str, object]]:
-    from distilabel.pipeline._store import StepStore
+    from distilabel.pipeline.storage._store import StepStore
 
     store_dir = pipeline.run_dir / "steps" / "square"
     signature = (store_dir / "signature").read_text()

@@ -12,7 +12,7 @@ from ray_storage_pipelines import build, journal_objects, journaled_keys
 
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline import StepFailedError
-from distilabel.pipeline._ray_run import RayPipeline
+from distilabel.pipeline.ray._run import RayPipeline
 
 
 def asked(tmp: Path) -> list[str]:

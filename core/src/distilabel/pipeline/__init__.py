@@ -1,11 +1,46 @@
-"""Pipelines: a DAG of steps, validated before anything loads, run by a local engine.
+"""Pipelines: a DAG of steps, validated before anything loads, run by an engine.
 
 ``Pipeline`` builds the graph (``with Pipeline(...):`` and ``>>``) and runs it with
 durable, resumable progress; ``run`` returns a :class:`distilabel.distiset.Distiset`.
+
+The package is laid out by what each part is:
+
+- this level: the pipeline, its DAG, validation, serialization, signatures, and what
+  every engine shares (channels between steps, the progress loop);
+- ``distilabel.pipeline.local``: the local engine (one process, one asyncio loop);
+- ``distilabel.pipeline.ray``: the Ray engine (Ray is imported only when it is used);
+- ``distilabel.pipeline.storage``: run directories on a local disk or an fsspec URL.
+
+Names resolve on first access (PEP 562), so ``import distilabel.pipeline`` is cheap.
 """
 
-from distilabel.pipeline._engine import StepFailedError
-from distilabel.pipeline._pipeline import Pipeline
-from distilabel.pipeline._validate import PipelineValidationError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from distilabel.pipeline._dag import PipelineValidationError
+    from distilabel.pipeline._engine import StepFailedError
+    from distilabel.pipeline._pipeline import Pipeline
 
 __all__ = ["Pipeline", "PipelineValidationError", "StepFailedError"]
+
+_LAZY = {
+    "Pipeline": "distilabel.pipeline._pipeline",
+    "PipelineValidationError": "distilabel.pipeline._dag",
+    "StepFailedError": "distilabel.pipeline._engine",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -14,7 +14,7 @@ import collections
 import json
 from typing import Iterator, Optional
 
-from distilabel.pipeline._store import StepStore
+from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps.typing import Row
 
 __all__ = ["Channel", "StepInputs", "TakenBatch"]

@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 from distilabel.distiset import Distiset, StepRows
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
-from distilabel.pipeline._engine import LocalEngine, run_coroutine_sync
+from distilabel.pipeline._engine import run_coroutine_sync
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._serialize import pipeline_from_dict, pipeline_to_dict, read_config
 from distilabel.pipeline._signature import step_signatures, structure_signature
-from distilabel.pipeline._storage import (
+from distilabel.pipeline._validate import apply_parameters, validate_dag
+from distilabel.pipeline.local._engine import LocalEngine
+from distilabel.pipeline.storage._location import (
     Location,
     as_location,
     cache_root,
@@ -41,14 +43,13 @@ from distilabel.pipeline._storage import (
     prune_children,
     write_text,
 )
-from distilabel.pipeline._store import StepStore
-from distilabel.pipeline._validate import apply_parameters, validate_dag
+from distilabel.pipeline.storage._store import StepStore
 from distilabel.runtime_parameters import RuntimeParameterInfo
 from distilabel.steps._base import _Step
 from distilabel.steps._context import pop_pipeline, push_pipeline
 
 if TYPE_CHECKING:
-    from distilabel.pipeline._ray_run import RayPipeline
+    from distilabel.pipeline.ray._run import RayPipeline
 
 __all__ = ["Pipeline"]
 
@@ -218,7 +219,7 @@ class Pipeline:
             max_restarts: how often a step's replicas may die and be replaced before the
                 step fails.
         """
-        from distilabel.pipeline._ray_run import RayPipeline
+        from distilabel.pipeline.ray._run import RayPipeline
 
         return RayPipeline(
             self, ray_init_kwargs=ray_init_kwargs, resources=resources, max_restarts=max_restarts

@@ -16,7 +16,7 @@ from typing import Any, Callable, Coroutine, Iterable, Optional, TypeVar
 from distilabel.llms import AsyncLLM
 from distilabel.pipeline._channels import Channel, StepInputs
 from distilabel.pipeline._progress import StepProgress
-from distilabel.pipeline._store import StepStore
+from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import _Step
 from distilabel.steps.tasks._base import Task
 from distilabel.steps.typing import Row

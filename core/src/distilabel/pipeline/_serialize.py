@@ -3,22 +3,42 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from types import TracebackType
+from typing import Any, Callable, Mapping, Optional, Protocol, TypeVar
 
 from pydantic import ValidationError
 
 from distilabel import __version__
 from distilabel.errors import DistilabelUserError
+from distilabel.pipeline._dag import DAG
 from distilabel.serialization import TYPE_INFO_KEY, import_type
 from distilabel.steps._base import _Step
 
-if TYPE_CHECKING:
-    from distilabel.pipeline._pipeline import Pipeline
-
-__all__ = ["pipeline_from_dict", "pipeline_to_dict", "read_config"]
+__all__ = ["Buildable", "pipeline_from_dict", "pipeline_to_dict", "read_config"]
 
 
-def pipeline_to_dict(pipeline: Pipeline) -> dict[str, Any]:
+class Buildable(Protocol):
+    """What (de)serialization needs of a pipeline: its name, description and DAG, and
+    being the context that steps created inside ``with`` join."""
+
+    name: str
+    description: Optional[str]
+    dag: DAG
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None: ...
+
+
+_P = TypeVar("_P", bound=Buildable)
+
+
+def pipeline_to_dict(pipeline: Buildable) -> dict[str, Any]:
     """``{"distilabel": {"version"}, "pipeline": {name, description, steps, connections}}``."""
     dag = pipeline.dag
     return {
@@ -35,8 +55,9 @@ def pipeline_to_dict(pipeline: Pipeline) -> dict[str, Any]:
     }
 
 
-def pipeline_from_dict(cls: type[Pipeline], data: Mapping[str, Any]) -> Pipeline:
-    """Build a ``cls`` from ``pipeline_to_dict`` output.
+def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
+    """Build a pipeline with ``cls(name=..., description=...)`` from ``pipeline_to_dict``
+    output.
 
     Raises:
         DistilabelUserError: the data is not a dumped pipeline, or a class cannot be found.

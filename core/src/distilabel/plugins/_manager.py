@@ -25,7 +25,7 @@ from distilabel.errors import PluginConflictError, PluginNotAvailableError
 from distilabel.plugins._known import KNOWN_LLMS
 
 if TYPE_CHECKING:
-    from distilabel.llms import LLM
+    from distilabel.llms._base import LLM
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -80,7 +80,7 @@ class LLMEntry:
     @property
     def kind(self) -> Literal["sync", "async"]:
         """``async`` for ``AsyncLLM`` subclasses, ``sync`` otherwise."""
-        from distilabel.llms import AsyncLLM
+        from distilabel.llms._base import AsyncLLM
 
         return "async" if issubclass(self.cls, AsyncLLM) else "sync"
 
@@ -188,7 +188,7 @@ class PluginRegistry:
     def _load_plugin(
         self, ep: importlib.metadata.EntryPoint, info: PluginInfo
     ) -> Optional[list[LLMEntry]]:
-        from distilabel.llms import LLM
+        from distilabel.llms._base import LLM
 
         plugin: Any = None
         try:

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Union
 
 from distilabel.errors import DistilabelError
-from distilabel.pipeline._object_folder import ObjectFolder, open_url, redact
-from distilabel.pipeline._object_writer import ObjectWriter
-from distilabel.pipeline._store import (
+from distilabel.pipeline.storage._object_folder import ObjectFolder, open_url, redact
+from distilabel.pipeline.storage._object_writer import ObjectWriter
+from distilabel.pipeline.storage._store import (
     BatchRecord,
     StepStore,
     dumps_rows,

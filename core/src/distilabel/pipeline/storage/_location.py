@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Iterator, Optional, Protocol, Union
 
 from distilabel.errors import DistilabelUserError
-from distilabel.pipeline._store import RunLock, StepStore
-from distilabel.pipeline._store import check_writable as check_writable_path
+from distilabel.pipeline.storage._store import RunLock, StepStore
+from distilabel.pipeline.storage._store import check_writable as check_writable_path
 
 __all__ = [
     "Location",
@@ -86,7 +86,7 @@ def describe(location: Location) -> str:
     """``location`` for messages and logs (a URL without its ``user:password@``)."""
     if isinstance(location, Path):
         return str(location)
-    from distilabel.pipeline._object_folder import redact
+    from distilabel.pipeline.storage._object_folder import redact
 
     return redact(location)
 
@@ -101,7 +101,7 @@ def check_writable(location: Location) -> None:
     if isinstance(location, Path):
         check_writable_path(location)
         return
-    from distilabel.pipeline._object_folder import ObjectFolder, scrub
+    from distilabel.pipeline.storage._object_folder import ObjectFolder, scrub
 
     folder = ObjectFolder(location)
     probe = f".write-test-{uuid.uuid4().hex}"
@@ -123,7 +123,7 @@ def make_step_store(
     """The store of the step folder ``location``: ``StepStore`` for a path (also given as
     a string, e.g. by a Ray actor), ``ObjectStepStore`` for a URL. Not opened yet."""
     if is_url(location):
-        from distilabel.pipeline._object_store import ObjectStepStore
+        from distilabel.pipeline.storage._object_store import ObjectStepStore
 
         return ObjectStepStore(str(location), signature, fsync=fsync)
     return StepStore(Path(location), signature, fsync=fsync)
@@ -133,7 +133,7 @@ def make_run_lock(run_dir: Location) -> RunGuard:
     """The lock of ``run_dir``: an OS lock for a path, an ``ObjectRunLock`` lease for a URL."""
     if isinstance(run_dir, Path):
         return RunLock(run_dir / "lock")
-    from distilabel.pipeline._object_lock import ObjectRunLock
+    from distilabel.pipeline.storage._object_lock import ObjectRunLock
 
     return ObjectRunLock(run_dir)
 
@@ -159,7 +159,7 @@ def write_text(location: Location, text: str) -> None:
     if isinstance(location, Path):
         location.write_text(text, encoding="utf-8")
         return
-    from distilabel.pipeline._object_folder import ObjectFolder
+    from distilabel.pipeline.storage._object_folder import ObjectFolder
 
     parent, _, name = location.rpartition("/")
     ObjectFolder(parent).put(name, text.encode("utf-8"))
@@ -178,7 +178,7 @@ def prune_children(location: Location, keep: int) -> None:
         for path in old:
             shutil.rmtree(path, ignore_errors=True)
         return
-    from distilabel.pipeline._object_folder import ObjectFolder
+    from distilabel.pipeline.storage._object_folder import ObjectFolder
 
     folder = ObjectFolder(location)
     for name in folder.names()[:-keep]:

@@ -24,7 +24,7 @@ import uuid
 from typing import Any, Optional
 
 from distilabel.errors import DistilabelUserError
-from distilabel.pipeline._object_folder import ObjectFolder, redact
+from distilabel.pipeline.storage._object_folder import ObjectFolder, redact
 
 __all__ = ["ObjectRunLock"]
 

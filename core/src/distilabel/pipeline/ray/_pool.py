@@ -15,8 +15,8 @@ import logging
 from typing import Any, Awaitable, Callable, Optional
 
 from distilabel.errors import DistilabelError
-from distilabel.pipeline._ray_actors import StepReplica
-from distilabel.pipeline._ray_pickle import dumps_step
+from distilabel.pipeline.ray._actors import StepReplica
+from distilabel.pipeline.ray._pickle import dumps_step
 from distilabel.steps._base import _Step
 
 __all__ = ["ReplicaPool", "ReplicasLostError", "unwrap_ray_error"]

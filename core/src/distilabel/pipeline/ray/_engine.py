@@ -37,11 +37,11 @@ from distilabel.pipeline._engine import (
     wait_for_steps,
 )
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
-from distilabel.pipeline._ray_actors import Part, Segment
-from distilabel.pipeline._ray_pool import ReplicaPool, unwrap_ray_error
-from distilabel.pipeline._ray_writer import RunWriter
 from distilabel.pipeline._runner_base import run_feeder_and_committer
-from distilabel.pipeline._store import StepStore
+from distilabel.pipeline.ray._actors import Part, Segment
+from distilabel.pipeline.ray._pool import ReplicaPool, unwrap_ray_error
+from distilabel.pipeline.ray._writer import RunWriter
+from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step, _Step
 from distilabel.steps._resources import StepResources
 from distilabel.steps.tasks._base import Task

@@ -18,8 +18,8 @@ from typing import Any, Iterator, Optional, Union
 
 from distilabel.llms import AsyncLLM
 from distilabel.llms.typing import GenerateOutput
-from distilabel.pipeline._ray_pickle import loads_step
-from distilabel.pipeline._storage import make_step_store
+from distilabel.pipeline.ray._pickle import loads_step
+from distilabel.pipeline.storage._location import make_step_store
 from distilabel.steps._base import GeneratorStep, Step
 from distilabel.steps.tasks._base import Task
 from distilabel.steps.typing import Row

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
 from distilabel.errors import DistilabelUserError, PluginNotAvailableError
-from distilabel.pipeline._ray_engine import RayEngine
-from distilabel.pipeline._storage import (
+from distilabel.pipeline.ray._engine import RayEngine
+from distilabel.pipeline.storage._location import (
     Location,
     describe,
     is_url,
@@ -25,13 +25,31 @@ from distilabel.steps._resources import StepResources
 
 if TYPE_CHECKING:
     from distilabel.distiset import Distiset
-    from distilabel.pipeline._pipeline import Pipeline
 
 __all__ = ["RayPipeline", "check_shared", "connect_ray", "import_ray", "run_on_ray"]
 
 _logger = logging.getLogger("distilabel.pipeline.ray")
 
 ResourcesOverride = Mapping[str, Union[StepResources, Mapping[str, Any]]]
+
+
+class Runnable(Protocol):
+    """What the Ray engine needs of a ``Pipeline`` (typed here so this package never
+    imports the pipeline module, which imports this one when ``ray()`` is called)."""
+
+    @property
+    def run_dir(self) -> Location: ...
+
+    def validate(self, parameters: Optional[Mapping[str, Any]] = None) -> list[str]: ...
+
+    def _run_locked(
+        self,
+        order: list[str],
+        run_dir: Location,
+        use_cache: bool,
+        show_progress: Optional[bool],
+        engine_factory: Callable[..., Any] = ...,
+    ) -> Distiset: ...
 
 
 def import_ray() -> Any:
@@ -70,7 +88,7 @@ def connect_ray(ray_init_kwargs: Optional[Mapping[str, Any]] = None) -> bool:
 
 
 def run_on_ray(
-    pipeline: Pipeline,
+    pipeline: Runnable,
     parameters: Optional[Mapping[str, Any]] = None,
     use_cache: bool = True,
     show_progress: Optional[bool] = None,
@@ -147,7 +165,7 @@ class RayPipeline:
 
     def __init__(
         self,
-        pipeline: Pipeline,
+        pipeline: Runnable,
         ray_init_kwargs: Optional[Mapping[str, Any]] = None,
         resources: Optional[ResourcesOverride] = None,
         max_restarts: int = 3,

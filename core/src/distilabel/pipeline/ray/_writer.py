@@ -10,8 +10,8 @@ import concurrent.futures
 import threading
 from typing import Any, Iterator, Optional
 
-from distilabel.pipeline._ray_actors import EXHAUSTED
-from distilabel.pipeline._store import StepStore
+from distilabel.pipeline.ray._actors import EXHAUSTED
+from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep
 from distilabel.steps.typing import Row
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 from typing import Optional
 
-from distilabel.pipeline._async_runner import AsyncTaskRunner
 from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
 from distilabel.pipeline._progress import StepProgress
 from distilabel.pipeline._runner_base import StepRunner
-from distilabel.pipeline._store import StepStore
+from distilabel.pipeline.local._async_runner import AsyncTaskRunner
+from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step, _Step
 from distilabel.steps.tasks._base import Task
 from distilabel.steps.typing import Row
