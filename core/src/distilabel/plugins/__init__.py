@@ -6,7 +6,7 @@
 >>> registry.broken                # plugins that failed to import, with their errors
 """
 
-from distilabel.plugins._known import KNOWN_LLMS
+from distilabel.plugins._known import KNOWN_LLMS, KNOWN_PLUGIN_DIRS, install_hint
 from distilabel.plugins._manager import (
     ENTRY_POINT_GROUP,
     PLUGINS_ENV_VAR,
@@ -22,6 +22,7 @@ from distilabel.plugins._manager import (
 __all__ = [
     "ENTRY_POINT_GROUP",
     "KNOWN_LLMS",
+    "KNOWN_PLUGIN_DIRS",
     "PLUGINS_ENV_VAR",
     "BrokenPlugin",
     "LLMEntry",
@@ -29,5 +30,6 @@ __all__ = [
     "PluginInfo",
     "PluginRegistry",
     "get_registry",
+    "install_hint",
     "reset_registry",
 ]

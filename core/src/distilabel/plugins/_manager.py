@@ -22,7 +22,7 @@ import pluggy
 
 from distilabel import hookspecs
 from distilabel.errors import PluginConflictError, PluginNotAvailableError
-from distilabel.plugins._known import KNOWN_LLMS
+from distilabel.plugins._known import KNOWN_LLMS, install_hint
 
 if TYPE_CHECKING:
     from distilabel.llms._base import LLM
@@ -266,8 +266,8 @@ class PluginRegistry:
             if (broken.plugin.distribution or "").lower().replace("_", "-") == normalized:
                 return (
                     f"{name} is provided by '{broken.plugin.label}', which is installed but"
-                    f" failed to load: {broken.error}. Fix or reinstall it"
-                    f" (`pip install --force-reinstall {distribution}`)."
+                    f" failed to load: {broken.error}. Fix or reinstall it (add"
+                    f" --force-reinstall to: {install_hint(distribution)})."
                 )
         for skipped in self.skipped:
             if (skipped.distribution or "").lower().replace("_", "-") == normalized:
@@ -278,7 +278,7 @@ class PluginRegistry:
                 )
         return (
             f"{name} is provided by the '{distribution}' package, which is not installed."
-            f" Install it with: pip install {distribution}"
+            f" Install it with: {install_hint(distribution)}"
         )
 
 

@@ -1,0 +1,28 @@
+"""distilabel backend for Ollama servers: OllamaLLM.
+
+Installed, the classes resolve through distilabel's plugin registry::
+
+    from distilabel.llms import OllamaLLM
+
+Importing this package imports no SDK; ``load()`` does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from distilabel.hookspecs import hookimpl
+from distilabel_ollama._llm import OllamaLLM
+
+if TYPE_CHECKING:
+    from distilabel.llms import LLM
+
+__version__ = "0.1.0"
+
+__all__ = ["OllamaLLM", "distilabel_register_llms"]
+
+
+@hookimpl
+def distilabel_register_llms() -> list[type[LLM]]:
+    """Register ``OllamaLLM``."""
+    return [OllamaLLM]

@@ -1,0 +1,27 @@
+"""``examples/mistral_llm.py`` against llama-server, configured only by the
+environment variables its docs name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from protocol_servers import LlamaServer
+
+if TYPE_CHECKING:
+    from conftest import RunExample
+
+pytestmark = pytest.mark.slow
+
+
+def test_mistral_example(
+    run_example: RunExample, upstream_server: LlamaServer, test_api_key: str, tmp_path: Path
+) -> None:
+    output = run_example("mistral_llm.py", {
+        "MISTRAL_BASE_URL": upstream_server.url, "MISTRAL_API_KEY": test_api_key,
+        "MISTRAL_MODEL": "smollm2",
+    }, tmp_path)
+    assert "generations: 2" in output
+    assert "'output_tokens': [" in output
+    assert output.count("pipeline: ") == 2
