@@ -74,12 +74,14 @@ class RuntimeParameterInfo(TypedDict, total=False):
 
     ``runtime_parameters_info`` holds the parameters of a nested model (a task's
     ``llm``); ``keys`` holds the accepted keys of a dict-valued parameter
-    (``generation_kwargs``).
+    (``generation_kwargs``); ``value`` is what an instance holds now (set in Python, a
+    pipeline file or ``--param``; secrets masked), where it differs from ``default``.
     """
 
     name: str
     type: str
     default: Any
+    value: Any
     required: bool
     optional: bool
     description: Optional[str]
@@ -310,10 +312,14 @@ class RuntimeParametersModel(BaseModel):
 
     def get_runtime_parameters_info(self) -> list[RuntimeParameterInfo]:
         """Describe every runtime parameter: name, type, default, required, description."""
-        infos = [
-            self.describe_runtime_parameter(name, getattr(self, name))
-            for name in self.runtime_parameter_fields()
-        ]
+        infos = []
+        for name, (info, _optional) in self.runtime_parameter_fields().items():
+            value = getattr(self, name)
+            entry = self.describe_runtime_parameter(name, value)
+            if value != info.get_default(call_default_factory=True):
+                secret = value and is_secret_annotation(info.annotation)
+                entry["value"] = "**********" if secret else _public_value(value)
+            infos.append(entry)
         for name, model in self._nested_runtime_models().items():
             infos.append(
                 RuntimeParameterInfo(
