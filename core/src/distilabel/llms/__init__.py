@@ -11,7 +11,10 @@ costs almost nothing; pydantic and the base classes load when first used.
 
 from __future__ import annotations
 
+import dis
 import importlib
+import sys
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -61,7 +64,20 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from distilabel.plugins import get_registry
 
-    return get_registry().get_llm_class(name)
+    try:
+        return get_registry().get_llm_class(name)
+    except AttributeError as exc:
+        if _importing_from(sys._getframe(1)):
+            # `from distilabel.llms import OpenAILMM`: Python would replace an
+            # AttributeError with a bare "cannot import name"; keep the suggestion.
+            raise ImportError(str(exc), name=__name__) from None
+        raise
+
+
+def _importing_from(frame: FrameType) -> bool:
+    """Whether ``frame`` is running a ``from ... import name`` statement."""
+    code = frame.f_code.co_code
+    return 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] == dis.opmap["IMPORT_FROM"]
 
 
 def __dir__() -> list[str]:
