@@ -1,4 +1,5 @@
-"""Gemini's generateContent (Gemini API and Vertex AI paths), served by our protocol server in front of llama.cpp's llama-server."""
+"""Gemini's generateContent (Gemini API and Vertex AI paths), served by our protocol
+server in front of llama.cpp's llama-server."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""``examples/groq_llm.py`` against llama-server (behind the ``/openai`` prefix front), configured only by the
-environment variables its docs name."""
+"""``examples/groq_llm.py`` against llama-server (behind the ``/openai`` prefix front),
+configured only by the environment variables its docs name."""
 
 from __future__ import annotations
 

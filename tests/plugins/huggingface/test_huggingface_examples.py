@@ -1,5 +1,5 @@
-"""``examples/inference_endpoints_llm.py`` in base_url mode against llama-server, configured only by the
-environment variables its docs name."""
+"""``examples/inference_endpoints_llm.py`` in base_url mode against llama-server,
+configured only by the environment variables its docs name."""
 
 from __future__ import annotations
 

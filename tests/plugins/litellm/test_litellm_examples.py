@@ -1,5 +1,5 @@
-"""``examples/litellm_llm.py`` against llama-server (LiteLLM's ``openai/`` provider), configured only by the
-environment variables its docs name."""
+"""``examples/litellm_llm.py`` against llama-server (LiteLLM's ``openai/`` provider),
+configured only by the environment variables its docs name."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from protocol_servers import OllamaServer, LlamaServer
+from protocol_servers import LlamaServer, OllamaServer
 
 
 @pytest.fixture(scope="session")
