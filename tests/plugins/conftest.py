@@ -3,7 +3,8 @@
 ``upstream_server`` starts llama.cpp's ``llama-server`` once per session on the embedded
 SmolLM2 GGUF (two request slots, one thread: the machine's cores are shared); plugins
 whose SDK speaks the OpenAI or the Anthropic Messages API run the conformance kit against
-it, and the protocol servers of ``protocol_servers`` translate to it.
+it, and the protocol servers of ``protocol_servers`` (Cohere, Ollama, Gemini) translate to
+it. Each has a fault-injecting front (``*_fault_front``) for the fault tests.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
-from protocol_servers import FaultFront, LlamaServer
+from protocol_servers import CohereServer, FaultFront, GeminiServer, LlamaServer, OllamaServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -52,13 +53,59 @@ def upstream_server(
     server.stop()
 
 
+def _serve(app: Any) -> Iterator[Any]:
+    app.start()
+    yield app
+    app.stop()
+
+
 @pytest.fixture(scope="session")
 def upstream_fault_front(upstream_server: LlamaServer) -> Iterator[FaultFront]:
     """A fault-injecting front of ``upstream_server`` (models named ``fault:...``)."""
-    front = FaultFront(upstream_server.url)
-    front.start()
-    yield front
-    front.stop()
+    yield from _serve(FaultFront(upstream_server.url))
+
+
+@pytest.fixture(scope="session")
+def groq_front(upstream_server: LlamaServer) -> Iterator[FaultFront]:
+    """Groq's SDK sends chat completions to ``{base_url}/openai/v1/...``: this front maps
+    that prefix onto llama-server's ``/v1`` (and injects faults too)."""
+    yield from _serve(FaultFront(upstream_server.url, strip_prefix="/openai"))
+
+
+@pytest.fixture(scope="session")
+def cohere_server(upstream_server: LlamaServer) -> Iterator[CohereServer]:
+    """Cohere's Chat API v2, by our protocol server in front of llama-server."""
+    yield from _serve(CohereServer(upstream_server.url))
+
+
+@pytest.fixture(scope="session")
+def ollama_server(upstream_server: LlamaServer) -> Iterator[OllamaServer]:
+    """Ollama's API, by our protocol server in front of llama-server."""
+    yield from _serve(OllamaServer(upstream_server.url))
+
+
+@pytest.fixture(scope="session")
+def gemini_server(upstream_server: LlamaServer) -> Iterator[GeminiServer]:
+    """Gemini's generateContent (Gemini API and Vertex paths), by our protocol server."""
+    yield from _serve(GeminiServer(upstream_server.url))
+
+
+@pytest.fixture(scope="session")
+def cohere_fault_front(cohere_server: CohereServer) -> Iterator[FaultFront]:
+    """Faults in front of the Cohere protocol server."""
+    yield from _serve(FaultFront(cohere_server.url))
+
+
+@pytest.fixture(scope="session")
+def ollama_fault_front(ollama_server: OllamaServer) -> Iterator[FaultFront]:
+    """Faults in front of the Ollama protocol server."""
+    yield from _serve(FaultFront(ollama_server.url))
+
+
+@pytest.fixture(scope="session")
+def gemini_fault_front(gemini_server: GeminiServer) -> Iterator[FaultFront]:
+    """Faults in front of the Gemini protocol server."""
+    yield from _serve(FaultFront(gemini_server.url))
 
 
 RunExample = Callable[[str, Mapping[str, str], Path], str]
@@ -90,3 +137,13 @@ def run_example(test_api_key: str) -> RunExample:
         return output
 
     return run
+
+
+@pytest.fixture
+def hub_client_online(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lift huggingface_hub's offline mode (``HF_HUB_OFFLINE=1``, set by
+    ``scripts/test.sh`` so nothing downloads from the Hub), which refuses every request,
+    those to loopback servers too. For tests that only talk to loopback servers."""
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)

@@ -31,6 +31,7 @@ import json
 import re
 import socket
 import struct
+import urllib.parse
 from collections import Counter
 from typing import Any, Optional
 
@@ -40,7 +41,7 @@ from protocol_servers._app import LoopbackApp
 
 __all__ = ["FaultFront"]
 
-_PATH_MODEL = re.compile(r"/models/([^/:]+)")
+_PATH_MODEL = re.compile(r"/models/(fault:[^/]*?|[^/:]+)(?::[A-Za-z]+)?$")
 
 
 class FaultFront(LoopbackApp):
@@ -64,6 +65,10 @@ class FaultFront(LoopbackApp):
         self.attempts: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
 
+    def attempts_for(self, spec: str) -> int:
+        """How many requests arrived for models starting with ``spec``."""
+        return sum(n for key, n in self.attempts.items() if key.split("|", 1)[0] == spec)
+
     def reset(self) -> None:
         """Forget the attempts counted so far."""
         self.attempts.clear()
@@ -85,6 +90,7 @@ class FaultFront(LoopbackApp):
         else:
             match = _PATH_MODEL.search(request.path)
             model = match.group(1) if match else ""
+        model = urllib.parse.unquote(model)
         if model.startswith("fault:"):
             spec, _, real = model.partition("/")
             key = f"{spec}|{request.path}|{raw!r}"
@@ -93,7 +99,7 @@ class FaultFront(LoopbackApp):
             if fault is not None:
                 return await fault
             raw = raw.replace(model.encode(), (real or "smollm2").encode())
-            path = request.path_qs.replace(model, real or "smollm2")
+            path = urllib.parse.unquote(request.path_qs).replace(model, real or "smollm2")
         else:
             path = request.path_qs
         return await self._forward_raw(request, path, raw)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         generate_separately,
         join_generations,
         require_api_key,
+        sdk_retrier,
         split_system,
     )
     from distilabel.llms._base import LLM, AsyncLLM
@@ -93,6 +94,7 @@ __all__ = [
     "generate_separately",
     "join_generations",
     "require_api_key",
+    "sdk_retrier",
     "split_system",
 ]
 
@@ -108,6 +110,7 @@ _LAZY = {
     "generate_separately": "distilabel.llms._api",
     "join_generations": "distilabel.llms._api",
     "require_api_key": "distilabel.llms._api",
+    "sdk_retrier": "distilabel.llms._api",
     "split_system": "distilabel.llms._api",
 }
 

@@ -13,12 +13,15 @@ import asyncio
 import os
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from pydantic import Field, SecretStr
 
 from distilabel.errors import RuntimeParameterError
 from distilabel.llms.typing import GenerateOutput
+
+if TYPE_CHECKING:
+    from distilabel.http import ExceptionAdapter, RequestRetrier
 
 __all__ = [
     "Generation",
@@ -28,6 +31,7 @@ __all__ = [
     "generate_separately",
     "join_generations",
     "require_api_key",
+    "sdk_retrier",
     "split_system",
 ]
 
@@ -156,3 +160,28 @@ def chat_completion_generations(response: Any) -> list[Generation]:
             output_tokens=share + (1 if i < extra else 0),
         ))
     return generations
+
+
+def sdk_retrier(
+    llm: Any,
+    url: Optional[str],
+    api_key: Optional[SecretStr] = None,
+    api_key_env_var: Optional[str] = None,
+    adapters: Sequence[ExceptionAdapter] = (),
+) -> RequestRetrier:
+    """The ``RequestRetrier`` of a plugin that calls a vendor SDK (its retries off).
+
+    ``llm.max_retries`` retries of transient failures (5xx, timeouts, dropped connections);
+    429s are waited out as ``RetryPolicy`` says; the key is scrubbed from every message and
+    ``api_key_env_var`` is named in the fix of a 401/403. Run each SDK call through it:
+    ``await self._retrier.call(lambda: client.create(**request))``.
+    """
+    from distilabel.http import RequestRetrier, RetryPolicy
+
+    retries = int(getattr(llm, "max_retries", 0) or 0)
+    secret = api_key.get_secret_value() if api_key is not None else ""
+    return RequestRetrier(
+        llm, url, policy=RetryPolicy(max_attempts=retries + 1),
+        secrets=(secret,) if secret else (), api_key_env_var=api_key_env_var,
+        adapters=adapters, parameters={"max_attempts": f"max_retries={retries}"},
+    )

@@ -13,6 +13,7 @@ from distilabel.llms import (
     env_field,
     generate_separately,
     require_api_key,
+    sdk_retrier,
     split_system,
 )
 from distilabel.llms.typing import GenerateOutput
@@ -50,6 +51,7 @@ class AnthropicLLM(AsyncLLM):
     )
 
     _client: Any = PrivateAttr(default=None)
+    _retrier: Any = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
@@ -66,9 +68,10 @@ class AnthropicLLM(AsyncLLM):
         import anthropic
 
         self._client = anthropic.AsyncAnthropic(
-            api_key=key, base_url=self.base_url,
-            max_retries=self.max_retries or 0, timeout=self.timeout,
+            api_key=key, base_url=self.base_url, max_retries=0, timeout=self.timeout,
         )
+        self._retrier = sdk_retrier(self, f"{self.base_url}/v1/messages", self.api_key,
+                                    "ANTHROPIC_API_KEY")
 
     def unload(self) -> None:
         """Close the client's connections."""
@@ -121,7 +124,8 @@ class AnthropicLLM(AsyncLLM):
 
     async def _create(self, request: dict[str, Any]) -> Generation:
         """Send one Messages request; the single place the SDK is called."""
-        message = await self._client.messages.create(**request)
+        client = self._client
+        message = await self._retrier.call(lambda: client.messages.create(**request))
         texts = [b.text for b in message.content if getattr(b, "type", None) == "text"]
         usage = message.usage
         return Generation(

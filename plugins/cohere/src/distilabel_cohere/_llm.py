@@ -13,6 +13,7 @@ from distilabel.llms import (
     env_field,
     generate_separately,
     require_api_key,
+    sdk_retrier,
 )
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
@@ -52,6 +53,7 @@ class CohereLLM(AsyncLLM):
     )
 
     _client: Any = PrivateAttr(default=None)
+    _retrier: Any = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
@@ -69,8 +71,10 @@ class CohereLLM(AsyncLLM):
 
         self._client = cohere.AsyncClientV2(
             api_key=key, base_url=self.base_url, client_name=self.client_name,
-            timeout=self.timeout, max_retries=self.max_retries,
+            timeout=self.timeout, max_retries=0,
         )
+        self._retrier = sdk_retrier(self, f"{self.base_url}/v2/chat", self.api_key,
+                                    "COHERE_API_KEY")
 
     def unload(self) -> None:
         """Drop the client."""
@@ -120,7 +124,8 @@ class CohereLLM(AsyncLLM):
 
     async def _chat(self, request: dict[str, Any]) -> Generation:
         """Send one chat request; the single place the SDK is called."""
-        response = await self._client.chat(**request)
+        client = self._client
+        response = await self._retrier.call(lambda: client.chat(**request))
         parts = (response.message.content or []) if response.message else []
         texts = [part.text for part in parts if getattr(part, "type", None) == "text"]
         usage = response.usage

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
 
-from distilabel.llms import AsyncLLM, Generation, join_generations, require_api_key, split_system
+from distilabel.llms import (
+    AsyncLLM,
+    Generation,
+    join_generations,
+    require_api_key,
+    sdk_retrier,
+    split_system,
+)
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import FormattedInput
@@ -77,14 +84,21 @@ class _GenAILLM(AsyncLLM):
     )
 
     _client: Any = PrivateAttr(default=None)
+    _retrier: Any = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
         """The model requests ask for."""
         return self.model
 
-    def _client_kwargs(self) -> dict[str, Any]:
-        """``genai.Client`` arguments other than ``http_options``."""
+    default_url: ClassVar[str]
+    """Where requests go without ``base_url`` (for messages)."""
+
+    api_key_env_var: ClassVar[Optional[str]] = None
+    """The variable named when the API refuses the key."""
+
+    def _client_kwargs(self) -> tuple[dict[str, Any], Optional[SecretStr]]:
+        """``genai.Client`` arguments other than ``http_options``, and the secret they hold."""
         raise NotImplementedError
 
     def load(self) -> None:
@@ -92,12 +106,14 @@ class _GenAILLM(AsyncLLM):
         from google import genai
         from google.genai import types
 
-        retry = types.HttpRetryOptions(attempts=(self.max_retries or 0) + 1)
         options = types.HttpOptions(
             base_url=self.base_url, timeout=int((self.timeout or 120.0) * 1000),
-            retry_options=retry,
+            retry_options=types.HttpRetryOptions(attempts=1),  # distilabel's retrier retries
         )
-        self._client = genai.Client(**self._client_kwargs(), http_options=options)
+        kwargs, secret = self._client_kwargs()
+        self._client = genai.Client(**kwargs, http_options=options)
+        self._retrier = sdk_retrier(self, self.base_url or self.default_url, secret,
+                                    self.api_key_env_var)
 
     def unload(self) -> None:
         """Close the client's connections."""
@@ -151,9 +167,10 @@ class _GenAILLM(AsyncLLM):
         self, contents: list[dict[str, Any]], config: dict[str, Any]
     ) -> list[Generation]:
         """Send one ``generateContent`` request; the single place the SDK is called."""
-        response = await self._client.aio.models.generate_content(
+        models = self._client.aio.models
+        response = await self._retrier.call(lambda: models.generate_content(
             model=self.model, contents=contents, config=config
-        )
+        ))
         return _generations(response)
 
 
@@ -178,9 +195,12 @@ class GeminiLLM(_GenAILLM):
         default=None, description="The API version, e.g. 'v1beta'; None for the SDK's."
     )
 
-    def _client_kwargs(self) -> dict[str, Any]:
+    default_url: ClassVar[str] = "https://generativelanguage.googleapis.com"
+    api_key_env_var: ClassVar[Optional[str]] = "GEMINI_API_KEY"
+
+    def _client_kwargs(self) -> tuple[dict[str, Any], Optional[SecretStr]]:
         key = require_api_key("GeminiLLM", self.api_key, "GEMINI_API_KEY")
-        return {"vertexai": False, "api_key": key}
+        return {"vertexai": False, "api_key": key}, self.api_key
 
     def load(self) -> None:
         """Create the ``google-genai`` client for the Gemini API.
@@ -225,13 +245,15 @@ class VertexAILLM(_GenAILLM):
         " Never dumped or logged.",
     )
 
-    def _client_kwargs(self) -> dict[str, Any]:
+    default_url: ClassVar[str] = "https://aiplatform.googleapis.com"
+
+    def _client_kwargs(self) -> tuple[dict[str, Any], Optional[SecretStr]]:
         if self.api_key is not None and self.api_key.get_secret_value():
-            return {"vertexai": True, "api_key": self.api_key.get_secret_value()}
+            return {"vertexai": True, "api_key": self.api_key.get_secret_value()}, self.api_key
         kwargs: dict[str, Any] = {"vertexai": True, "project": self.project,
                                   "location": self.location}
         if self.access_token is not None and self.access_token.get_secret_value():
             from google.oauth2.credentials import Credentials
 
             kwargs["credentials"] = Credentials(token=self.access_token.get_secret_value())
-        return kwargs
+        return kwargs, self.access_token

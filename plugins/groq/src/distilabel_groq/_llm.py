@@ -14,6 +14,7 @@ from distilabel.llms import (
     env_field,
     generate_separately,
     require_api_key,
+    sdk_retrier,
 )
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
@@ -51,6 +52,7 @@ class GroqLLM(AsyncLLM):
     )
 
     _client: Any = PrivateAttr(default=None)
+    _retrier: Any = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
@@ -67,9 +69,10 @@ class GroqLLM(AsyncLLM):
         import groq
 
         self._client = groq.AsyncGroq(
-            api_key=key, base_url=self.base_url,
-            max_retries=self.max_retries or 0, timeout=self.timeout,
+            api_key=key, base_url=self.base_url, max_retries=0, timeout=self.timeout,
         )
+        self._retrier = sdk_retrier(self, f"{self.base_url}/openai/v1/chat/completions",
+                                    self.api_key, "GROQ_API_KEY")
 
     def unload(self) -> None:
         """Close the client's connections."""
@@ -118,5 +121,6 @@ class GroqLLM(AsyncLLM):
 
     async def _create(self, request: dict[str, Any]) -> list[Generation]:
         """Send one chat completion request; the single place the SDK is called."""
-        response = await self._client.chat.completions.create(**request)
+        client = self._client
+        response = await self._retrier.call(lambda: client.chat.completions.create(**request))
         return chat_completion_generations(response)

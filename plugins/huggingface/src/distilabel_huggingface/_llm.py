@@ -14,6 +14,7 @@ from distilabel.llms import (
     chat_completion_generations,
     generate_separately,
     join_generations,
+    sdk_retrier,
 )
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
@@ -36,7 +37,8 @@ class InferenceEndpointsLLM(AsyncLLM):
     - ``model_id``: the serverless Inference API (or an inference ``provider``);
     - ``endpoint_name`` (and ``endpoint_namespace``): a dedicated Inference Endpoint, whose
       URL ``load()`` looks up;
-    - ``base_url``: any Text Generation Inference or OpenAI-compatible server.
+    - ``base_url``: any Text Generation Inference or OpenAI-compatible server (with
+      ``model_id`` too, that model is asked for, as a server with several models needs).
 
     Conversations go to the chat completions route. With ``tokenizer_id`` (a Hub id or a
     local directory; needs ``transformers``), they are rendered with that tokenizer's chat
@@ -84,21 +86,22 @@ class InferenceEndpointsLLM(AsyncLLM):
     )
 
     _client: Any = PrivateAttr(default=None)
+    _retrier: Any = PrivateAttr(default=None)
     _tokenizer: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _one_location(self) -> InferenceEndpointsLLM:
-        given = [n for n in ("model_id", "endpoint_name", "base_url") if getattr(self, n)]
-        if len(given) > 1:
+        if self.endpoint_name and (self.model_id or self.base_url):
+            given = [n for n in ("model_id", "base_url") if getattr(self, n)]
             raise ValueError(
-                f"InferenceEndpointsLLM takes one of model_id, endpoint_name and base_url;"
-                f" got {', '.join(given)}."
+                f"InferenceEndpointsLLM: endpoint_name names where the model runs; drop"
+                f" {' and '.join(given)} (or drop endpoint_name)."
             )
         return self
 
     @property
     def model_name(self) -> str:
-        """``model_display_name``, else the model id, endpoint name or base URL."""
+        """``model_display_name``, else the model id, the endpoint name or the base URL."""
         return (self.model_display_name or self.model_id or self.endpoint_name
                 or self.base_url or "")
 
@@ -112,12 +115,14 @@ class InferenceEndpointsLLM(AsyncLLM):
 
         token = self.api_key.get_secret_value() if self.api_key else None
         if self.base_url:
+            url = self.base_url
             self._client = AsyncInferenceClient(base_url=self.base_url, token=token,
                                                 timeout=self.timeout)
         elif self.endpoint_name:
-            self._client = AsyncInferenceClient(model=self._endpoint_url(token), token=token,
-                                                timeout=self.timeout)
+            url = self._endpoint_url(token)
+            self._client = AsyncInferenceClient(model=url, token=token, timeout=self.timeout)
         elif self.model_id:
+            url = f"https://router.huggingface.co ({self.model_id})"
             provider: Any = self.provider  # a name the installed huggingface_hub knows, or None
             self._client = AsyncInferenceClient(model=self.model_id, provider=provider,
                                                 token=token, timeout=self.timeout)
@@ -127,6 +132,7 @@ class InferenceEndpointsLLM(AsyncLLM):
                 " serverless API), endpoint_name (an Inference Endpoint) or base_url (a TGI or"
                 " OpenAI-compatible server)."
             )
+        self._retrier = sdk_retrier(self, url, self.api_key, "HF_TOKEN")
         if self.tokenizer_id:
             from transformers import AutoTokenizer
 
@@ -211,6 +217,8 @@ class InferenceEndpointsLLM(AsyncLLM):
             return await generate_separately(one, num_generations)
         chat: dict[str, Any] = {"messages": messages, "max_tokens": max_new_tokens,
                                 "temperature": temperature}
+        if self.base_url and self.model_id:
+            chat["model"] = self.model_id
         optional = {"top_p": top_p, "frequency_penalty": frequency_penalty,
                     "presence_penalty": presence_penalty, "stop": stop_sequences,
                     "seed": seed, "n": num_generations if num_generations > 1 else None}
@@ -219,11 +227,13 @@ class InferenceEndpointsLLM(AsyncLLM):
 
     async def _chat(self, request: dict[str, Any]) -> list[Generation]:
         """One chat completion request; with ``_text_generation`` the only SDK calls."""
-        response = await self._client.chat_completion(**request)
+        client = self._client
+        response = await self._retrier.call(lambda: client.chat_completion(**request))
         return chat_completion_generations(response)
 
     async def _text_generation(self, request: dict[str, Any], input_tokens: int) -> Generation:
-        response = await self._client.text_generation(**request)
+        client = self._client
+        response = await self._retrier.call(lambda: client.text_generation(**request))
         details = getattr(response, "details", None)
         generated = getattr(details, "generated_tokens", None) if details else None
         return Generation(

@@ -7,7 +7,13 @@ from typing import Any, Optional, Union
 
 from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
 
-from distilabel.llms import AsyncLLM, Generation, chat_completion_generations, join_generations
+from distilabel.llms import (
+    AsyncLLM,
+    Generation,
+    chat_completion_generations,
+    join_generations,
+    sdk_retrier,
+)
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import FormattedInput
@@ -57,6 +63,7 @@ class LiteLLM(AsyncLLM):
     )
 
     _acompletion: Any = PrivateAttr(default=None)
+    _retrier: Any = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
@@ -72,6 +79,7 @@ class LiteLLM(AsyncLLM):
         litellm.suppress_debug_info = not self.verbose
         litellm.set_verbose = bool(self.verbose)
         self._acompletion = litellm.acompletion
+        self._retrier = sdk_retrier(self, self.api_base or self.model, self.api_key)
 
     def unload(self) -> None:
         """Forget the client function (LiteLLM keeps no per-LLM connection)."""
@@ -112,7 +120,7 @@ class LiteLLM(AsyncLLM):
         messages = input[0] if isinstance(input, tuple) else input
         request: dict[str, Any] = {
             "model": self.model, "messages": messages, "temperature": temperature,
-            "top_p": top_p, "timeout": self.timeout, "num_retries": self.max_retries,
+            "top_p": top_p, "timeout": self.timeout, "num_retries": 0, "max_retries": 0,
         }
         optional = {
             "max_tokens": max_tokens, "stop": stop, "presence_penalty": presence_penalty,
@@ -127,5 +135,6 @@ class LiteLLM(AsyncLLM):
 
     async def _complete(self, request: dict[str, Any]) -> list[Generation]:
         """Send one completion request; the single place LiteLLM is called."""
-        response = await self._acompletion(**request)
+        acompletion = self._acompletion
+        response = await self._retrier.call(lambda: acompletion(**request))
         return chat_completion_generations(response)

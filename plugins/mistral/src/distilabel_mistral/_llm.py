@@ -14,6 +14,7 @@ from distilabel.llms import (
     env_field,
     join_generations,
     require_api_key,
+    sdk_retrier,
 )
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
@@ -50,6 +51,7 @@ class MistralLLM(AsyncLLM):
     )
 
     _client: Any = PrivateAttr(default=None)
+    _retrier: Any = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
@@ -66,12 +68,13 @@ class MistralLLM(AsyncLLM):
         from mistralai.client import Mistral
         from mistralai.client.utils import BackoffStrategy, RetryConfig
 
-        retries = RetryConfig("backoff", BackoffStrategy(500, 30_000, 2.0, 300_000), True)
+        no_retries = RetryConfig("none", BackoffStrategy(0, 0, 1.0, 0), False)
         self._client = Mistral(
-            api_key=key, server_url=self.endpoint,
-            retry_config=retries if self.max_retries else None,
+            api_key=key, server_url=self.endpoint, retry_config=no_retries,
             timeout_ms=int((self.timeout or 120.0) * 1000),
         )
+        self._retrier = sdk_retrier(self, f"{self.endpoint}/v1/chat/completions", self.api_key,
+                                    "MISTRAL_API_KEY")
 
     def unload(self) -> None:
         """Drop the client (its connection pool closes with it)."""
@@ -115,7 +118,8 @@ class MistralLLM(AsyncLLM):
 
     async def _complete(self, request: dict[str, Any]) -> list[Generation]:
         """Send one chat completion request; the single place the SDK is called."""
-        response = await self._client.chat.complete_async(**request)
+        client = self._client
+        response = await self._retrier.call(lambda: client.chat.complete_async(**request))
         return chat_completion_generations(response)
 
 

@@ -6,7 +6,13 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import Field, PositiveFloat, PrivateAttr
 
-from distilabel.llms import AsyncLLM, Generation, env_field, generate_separately
+from distilabel.llms import (
+    AsyncLLM,
+    Generation,
+    env_field,
+    generate_separately,
+    sdk_retrier,
+)
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import FormattedInput
@@ -40,6 +46,7 @@ class OllamaLLM(AsyncLLM):
     follow_redirects: bool = Field(default=True, description="Follow HTTP redirects.")
 
     _client: Any = PrivateAttr(default=None)
+    _retrier: Any = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
@@ -53,6 +60,7 @@ class OllamaLLM(AsyncLLM):
         self._client = ollama.AsyncClient(
             host=self.host, timeout=self.timeout, follow_redirects=self.follow_redirects
         )
+        self._retrier = sdk_retrier(self, f"{self.host}/api/chat")
 
     def unload(self) -> None:
         """Drop the client."""
@@ -94,7 +102,8 @@ class OllamaLLM(AsyncLLM):
 
     async def _chat(self, request: dict[str, Any]) -> Generation:
         """Send one chat request; the single place the client is called."""
-        response = await self._client.chat(**request, stream=False)
+        client = self._client
+        response = await self._retrier.call(lambda: client.chat(**request, stream=False))
         message = response.message
         return Generation(
             text=message.content if message is not None else None,
