@@ -27,7 +27,13 @@ from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
 from distilabel.pipeline._engine import run_coroutine_sync
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
-from distilabel.pipeline._serialize import pipeline_from_dict, pipeline_to_dict, read_config
+from distilabel.pipeline._serialize import (
+    config_text,
+    pipeline_from_dict,
+    pipeline_to_dict,
+    read_config,
+    dump_yaml,
+)
 from distilabel.pipeline._signature import step_signatures, structure_signature
 from distilabel.pipeline._validate import apply_parameters, validate_dag
 from distilabel.pipeline.local._engine import LocalEngine
@@ -234,6 +240,7 @@ class Pipeline:
         engine_factory: Callable[..., Any] = LocalEngine,
     ) -> Distiset:
         dumped = self.dump()
+        yaml_text = config_text(dumped)
         step_dumps = {entry["name"]: entry["step"] for entry in dumped["pipeline"]["steps"]}
         signatures = step_signatures(self.dag, order, step_dumps)
         stores: dict[str, StepStore] = {}
@@ -246,7 +253,6 @@ class Pipeline:
             elif store.reused:
                 _logger.info("Step '%s': resuming after %d committed rows.", name,
                              store.committed_rows)
-        yaml_text = self._config_text(dumped)
         write_text(join(run_dir, "pipeline.yaml"), yaml_text)
         progress = {name: StepProgress(name) for name in order}
         if show_progress is None:
@@ -298,20 +304,9 @@ class Pipeline:
         """The pipeline as YAML text."""
         return self._yaml(self.dump())
 
-    def _config_text(self, dumped: dict[str, Any]) -> str:
-        """YAML for a small pipeline; for a big one (inline data) JSON, which is also YAML
-        and far quicker to write."""
-        import json
-
-        text = json.dumps(dumped, ensure_ascii=False)
-        return self._yaml(dumped) if len(text) < 200_000 else text
-
     @staticmethod
     def _yaml(data: dict[str, Any]) -> str:
-        import yaml
-
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+        return dump_yaml(data)
 
     def save(self, path: Union[str, os.PathLike[str]], format: Optional[str] = None) -> Path:
         """Write the pipeline to ``path`` as ``"yaml"`` or ``"json"`` (default: from the

@@ -198,7 +198,7 @@ class ObjectStepStore(StepStore):
     def commit(self, rows: list[Row], consumed: dict[str, int], errors: int = 0) -> None:
         """Commit one batch as its own object (written in the background, in order)."""
         name = _batch_name(self._generation, self.committed_batches)
-        data = encode_batch(rows, consumed, errors)
+        data = encode_batch(rows, consumed, errors, self.committed_rows)
         put = self.folder.put
         self._submit(lambda: put(name, data), name)
         self.committed_batches += 1
@@ -209,7 +209,11 @@ class ObjectStepStore(StepStore):
     def commit_all(self, batches: list[list[Row]], consumed: dict[str, int]) -> None:
         """Replace the output with ``batches``: a new generation, then its marker."""
         old, new = self._generation, self._generation + 1
-        lines = [encode_batch(rows, consumed) for rows in batches]
+        lines: list[bytes] = []
+        first = 0
+        for rows in batches:
+            lines.append(encode_batch(rows, consumed, 0, first))
+            first += len(rows)
         folder = self.folder
 
         def write_generation() -> None:

@@ -23,19 +23,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Union
 
-from distilabel.errors import DistilabelUserError
+from distilabel._text import describe_unstorable
+from distilabel.errors import DistilabelError, DistilabelUserError
 from distilabel.steps.typing import Row
 
 __all__ = [
     "BatchRecord",
+    "RowNotStorableError",
     "RunLock",
     "StepStore",
+    "StorageWriteError",
     "check_writable",
     "dumps_rows",
     "encode_batch",
@@ -79,13 +83,49 @@ class BatchRecord:
         self.errors = errors
 
 
-def encode_batch(rows: list[Row], consumed: dict[str, int], errors: int = 0) -> bytes:
-    """One committed batch as its stored line: ``<header JSON>\\t<rows JSON>\\n``."""
-    body = dumps_rows(rows)
+class RowNotStorableError(DistilabelError, ValueError):
+    """Raised when a row cannot be written to the run directory (a lone surrogate in its
+    text, a value JSON cannot hold); names the row and the column."""
+
+
+def encode_batch(
+    rows: list[Row], consumed: dict[str, int], errors: int = 0, first_row: int = 0
+) -> bytes:
+    """One committed batch as its stored line: ``<header JSON>\\t<rows JSON>\\n``.
+
+    Raises:
+        RowNotStorableError: a row cannot be stored; names it (``first_row`` is the
+            number of the batch's first row in the step's output) and the column.
+    """
+    try:
+        body = dumps_rows(rows)
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        raise _unstorable(rows, first_row) from None
     header = json.dumps(
         {"n": len(rows), "c": consumed, "e": errors, "len": len(body)}, separators=(",", ":")
     ).encode()
     return header + _SEP + body + b"\n"
+
+
+def _unstorable(rows: list[Row], first_row: int) -> RowNotStorableError:
+    for index, row in enumerate(rows):
+        try:
+            dumps_rows(row)
+        except (TypeError, ValueError):
+            return RowNotStorableError(
+                f"Row {first_row + index} of the step's output cannot be stored:"
+                f" {describe_unstorable(row, _json_default)}. Rows before it are kept; fix"
+                f" that row's data (or the step that made it) and run again. The row:"
+                f" {_preview(row)}"
+            )
+    return RowNotStorableError(
+        f"The batch of rows {first_row}-{first_row + len(rows) - 1} cannot be stored as JSON."
+    )
+
+
+def _preview(row: Row) -> str:
+    text = repr(row)
+    return text if len(text) <= 300 else text[:300] + "..."
 
 
 def parse_batch_line(line: bytes) -> Optional[tuple[BatchRecord, bytes]]:
@@ -120,6 +160,35 @@ def read_journal_lines(lines: Iterable[bytes], keep: Any, entries: dict[str, Any
                 entries[key] = output
 
 
+class StorageWriteError(DistilabelError, OSError):
+    """Raised when a write to a run directory failed (disk full, permissions, a lost
+    object store); names the path. What was committed before it is kept."""
+
+
+@contextlib.contextmanager
+def writing(path: Union[Path, str]) -> Iterator[None]:
+    """Turn an ``OSError`` of the writes in the block into a ``StorageWriteError`` that
+    names ``path`` and says what to do."""
+    try:
+        yield
+    except StorageWriteError:
+        raise
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            fix = (
+                "the disk is full: free space there, or point DISTILABEL_CACHE_DIR (or"
+                " Pipeline(cache_dir=...)) at a disk with room"
+            )
+        else:
+            fix = "check that the run directory is writable, or set DISTILABEL_CACHE_DIR"
+        error = StorageWriteError(
+            f"Cannot write '{path}': {exc.strerror or exc}; {fix}. Batches committed before"
+            " are kept: run again to resume."
+        )
+        error.errno = exc.errno
+        raise error from exc
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -129,11 +198,12 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    with writing(path):
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
 
 
 def iter_batch_stream(
@@ -200,7 +270,8 @@ class StepStore:
         previous = signature_path.read_text() if signature_path.exists() else None
         if reset or previous != self.signature:
             self.clear()
-            self.dir.mkdir(parents=True, exist_ok=True)
+            with writing(self.dir):
+                self.dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(signature_path, self.signature.encode())
         else:
             self._scan()
@@ -246,9 +317,11 @@ class StepStore:
     def commit(self, rows: list[Row], consumed: dict[str, int], errors: int = 0) -> None:
         """Append one batch atomically: its rows and the input offsets it consumed."""
         assert self._fd is not None, "StepStore.open() must be called before commit()"
-        _write_all(self._fd, encode_batch(rows, consumed, errors))
-        if self.fsync:
-            os.fsync(self._fd)
+        data = encode_batch(rows, consumed, errors, self.committed_rows)
+        with writing(self.batches_path):
+            _write_all(self._fd, data)
+            if self.fsync:
+                os.fsync(self._fd)
         self.committed_batches += 1
         self.committed_rows += len(rows)
         self.errors += errors
@@ -258,9 +331,11 @@ class StepStore:
         """Replace the batch file with ``batches`` in one atomic rename (global steps)."""
         self.close()
         tmp = self.batches_path.with_name("batches.jsonl.tmp")
-        with open(tmp, "wb") as fh:
+        with writing(self.batches_path), open(tmp, "wb") as fh:
+            first = 0
             for rows in batches:
-                fh.write(encode_batch(rows, consumed))
+                fh.write(encode_batch(rows, consumed, 0, first))
+                first += len(rows)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.batches_path)
@@ -331,13 +406,15 @@ class StepStore:
 
     def append_journal(self, entries: list[tuple[str, Any]]) -> None:
         """Append per-row results (``(key, output)`` pairs) as one line in one write."""
-        if self._journal_fd is None:
-            self._journal_fd = os.open(
-                self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
-            )
-        _write_all(self._journal_fd, dumps_rows(entries) + b"\n")
-        if self.fsync:
-            os.fsync(self._journal_fd)
+        data = dumps_rows(entries) + b"\n"
+        with writing(self.journal_path):
+            if self._journal_fd is None:
+                self._journal_fd = os.open(
+                    self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
+                )
+            _write_all(self._journal_fd, data)
+            if self.fsync:
+                os.fsync(self._journal_fd)
 
 
 def check_writable(directory: Path) -> None:

@@ -243,8 +243,14 @@ class _RowContext:
         if isinstance(result, Exception):
             generations: list[Optional[str]] = [None] * self.num_generations
             error = f"{type(result).__name__}: {result}"
+            # An unusable answer (InvalidLLMOutputError) keeps what the LLM returned.
+            raw: Any = getattr(result, "raw", None)
+            raws: list[Any] = [raw] * self.num_generations
+            if raw is None:
+                raw = generations
         else:
             generations = result["generations"]
+            raw = raws = generations
             statistics = result.get("statistics") or {}  # type: ignore[assignment]
             logprobs = result.get("logprobs")
         outputs: list[dict[str, Any]] = []
@@ -261,7 +267,7 @@ class _RowContext:
         if len(outputs) == 1 and not self.group:  # the common case, kept lean
             meta = dict(base_meta)
             if self.raw_output_key:
-                meta[self.raw_output_key] = generations[0]
+                meta[self.raw_output_key] = raws[0]
             if self.raw_input_key:
                 meta[self.raw_input_key] = _raw_input(formatted)
             if statistics:
@@ -279,7 +285,7 @@ class _RowContext:
             return [new]
         if self.group:
             meta = dict(base_meta)
-            self._fill(meta, formatted, generations, statistics, logprobs)
+            self._fill(meta, formatted, raw, statistics, logprobs)
             first_error = next((e for e in errors if e), None)
             if first_error:
                 meta[self.error_key] = first_error
@@ -293,7 +299,7 @@ class _RowContext:
         for index, columns in enumerate(outputs):
             meta = dict(base_meta)
             self._fill(
-                meta, formatted, generations[index],
+                meta, formatted, raws[index],
                 {k: v[index] if index < len(v) else None for k, v in statistics.items()},
                 logprobs[index] if logprobs is not None and index < len(logprobs) else None,
             )
