@@ -23,7 +23,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     list_cmd.set_defaults(handler=_list)
 
     info_cmd = sub.add_parser("info", help="Show an LLM's runtime parameters.")
-    info_cmd.add_argument("name", help="The LLM class name, e.g. OpenAILLM.")
+    info_cmd.add_argument(
+        "name", help="The LLM class name, e.g. OpenAILLM (case does not matter)."
+    )
     info_cmd.add_argument("--json", action="store_true", help="Print JSON.")
     info_cmd.set_defaults(handler=_info)
 
@@ -80,11 +82,12 @@ def _info(args: argparse.Namespace) -> int:
     from distilabel.plugins import get_registry
 
     registry = get_registry()
+    name = registry.resolve_name(args.name)  # `openaillm` finds OpenAILLM
     try:
-        cls = registry.get_llm_class(args.name)
+        cls = registry.get_llm_class(name)
     except (ImportError, AttributeError) as exc:
         raise DistilabelUserError(str(exc)) from None
-    entry = registry.llms[args.name]
+    entry = registry.llms[name]
     params = _describe_class(cls)
     if args.json:
         print(json.dumps({"name": entry.name, "kind": entry.kind,

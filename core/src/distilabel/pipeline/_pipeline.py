@@ -16,7 +16,6 @@ import contextvars
 import logging
 import os
 import re
-import sys
 import time
 from pathlib import Path
 from types import TracebackType
@@ -25,14 +24,15 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 from distilabel.distiset import Distiset, StepRows
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
+from distilabel.pipeline._display import make_display
 from distilabel.pipeline._engine import run_coroutine_sync
-from distilabel.pipeline._progress import ProgressDisplay, StepProgress
+from distilabel.pipeline._progress import StepProgress
 from distilabel.pipeline._serialize import (
     config_text,
+    dump_yaml,
     pipeline_from_dict,
     pipeline_to_dict,
     read_config,
-    dump_yaml,
 )
 from distilabel.pipeline._signature import step_signatures, structure_signature
 from distilabel.pipeline._validate import apply_parameters, validate_dag
@@ -47,6 +47,7 @@ from distilabel.pipeline.storage._location import (
     make_dirs,
     make_step_store,
     prune_children,
+    saved_run_log,
     write_text,
 )
 from distilabel.pipeline.storage._store import StepStore
@@ -185,8 +186,9 @@ class Pipeline:
             parameters: ``{step_name: {parameter: value, "llm": {...}}}``.
             use_cache: resume from (and reuse) what earlier runs of this pipeline
                 committed; ``False`` starts from scratch.
-            show_progress: draw per-step progress on stderr (default: when it is a
-                terminal).
+            show_progress: show per-step progress on stderr (default): live on a
+                terminal, in place in Jupyter, timestamped lines elsewhere (see
+                ``docs/progress-and-logs.md``); ``False`` shows none.
             engine: ``"local"`` (this process) or ``"ray"`` (a Ray cluster, see ``ray()``).
             ray_init_kwargs: with ``engine="ray"``, arguments for ``ray.init``.
 
@@ -255,44 +257,58 @@ class Pipeline:
                              store.committed_rows)
         write_text(join(run_dir, "pipeline.yaml"), yaml_text)
         progress = {name: StepProgress(name) for name in order}
-        if show_progress is None:
-            show_progress = sys.stderr.isatty()
-        display = ProgressDisplay(list(progress.values())) if show_progress else None
-        engine = engine_factory(self.dag, order, stores, progress, display)
-        complete = True
-        started = time.monotonic()
-        try:
-            run_coroutine_sync(engine.run())
-        except KeyboardInterrupt:
-            complete = False
-            _logger.warning(
-                "Pipeline '%s' interrupted; finished batches are kept in %s. Run it again to"
-                " resume.", self.name, describe(run_dir),
-            )
-        finally:
-            for store in stores.values():
-                store.close()
-        _logger.info("Pipeline '%s' finished in %.1f s.", self.name, time.monotonic() - started)
-        return self._distiset(stores, run_dir, yaml_text, complete)
-
-    def _distiset(
-        self, stores: dict[str, StepStore], run_dir: Location, yaml_text: str, complete: bool
-    ) -> Distiset:
-        """Snapshot the leaves' batches (hard links locally, one concatenated object on a
-        URL) so later runs cannot change them."""
+        display = (
+            make_display(list(progress.values()), title=f"pipeline '{self.name}'")
+            if show_progress is not False else None
+        )
         snapshots = join(run_dir, "distisets")
         target = join(
             snapshots, f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.time_ns()}"
         )
         make_dirs(target)
+        complete = True
+        started = time.monotonic()
+        with saved_run_log(target) as log:
+            _logger.info("Pipeline '%s' starts; progress is kept in %s.", self.name,
+                         describe(run_dir))
+            engine = engine_factory(self.dag, order, stores, progress, display)
+            try:
+                run_coroutine_sync(engine.run())
+            except KeyboardInterrupt:
+                complete = False
+                _logger.warning(
+                    "Pipeline '%s' interrupted; finished batches are kept in %s. Run it again"
+                    " to resume.", self.name, describe(run_dir),
+                )
+            finally:
+                if display is not None:
+                    display.close()
+                for store in stores.values():
+                    store.close()
+            _logger.info(
+                "Pipeline '%s' finished in %.1f s.", self.name, time.monotonic() - started
+            )
+        distiset = self._distiset(stores, target, yaml_text, complete, log)
+        prune_children(snapshots, _KEEP_SNAPSHOTS)
+        return distiset
+
+    def _distiset(
+        self,
+        stores: dict[str, StepStore],
+        target: Location,
+        yaml_text: str,
+        complete: bool,
+        log: Location,
+    ) -> Distiset:
+        """Snapshot the leaves' batches into ``target`` (hard links locally, one
+        concatenated object on a URL) so later runs cannot change them."""
         data: dict[str, StepRows] = {}
         for name in self.dag.leaves:
             store = stores[name]
             snapshot = join(target, f"{name}.batches.jsonl")
             store.snapshot(snapshot)
             data[name] = StepRows(snapshot, store.committed_rows, layout="batches")
-        prune_children(snapshots, _KEEP_SNAPSHOTS)
-        return Distiset(data, pipeline_yaml=yaml_text, complete=complete)
+        return Distiset(data, pipeline_yaml=yaml_text, complete=complete, log=log)
 
     # -- serialization ------------------------------------------------------------------
 

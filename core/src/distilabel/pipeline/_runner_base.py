@@ -114,7 +114,7 @@ class StepRunner:
         """Commit a batch, count it, and pass it to every successor (copies for all but
         the last, so one successor's changes never leak into another's rows)."""
         self.store.commit(rows, consumed, errors)
-        self.progress.advance(done_rows, errors)
+        self.progress.advance(done_rows, errors, self.count_tokens(rows))
         if not rows:
             return
         last = len(self.outputs) - 1
@@ -124,6 +124,10 @@ class StepRunner:
     def count_errors(self, rows: list[Row]) -> int:
         """Rows of this batch that record a failure of this step."""
         return self.step.count_errors(rows) if isinstance(self.step, Task) else 0
+
+    def count_tokens(self, rows: list[Row]) -> int:
+        """Output tokens this step's LLM reported for this batch."""
+        return self.step.count_output_tokens(rows) if isinstance(self.step, Task) else 0
 
 
 async def run_feeder_and_committer(

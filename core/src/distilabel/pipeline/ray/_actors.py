@@ -133,13 +133,16 @@ class StepReplica:
             args = [[row for rows in args for row in rows]]
         return [list(batch) for batch in step.process_applying_mappings(*args)]
 
-    def _errors(self, rows: list[Row]) -> int:
-        return self.step.count_errors(rows) if isinstance(self.step, Task) else 0
+    def _outcome(self, rows: list[Row]) -> tuple[int, int]:
+        """``(failed rows, output tokens)`` of this step's output ``rows``."""
+        if not isinstance(self.step, Task):
+            return 0, 0
+        return self.step.count_errors(rows), self.step.count_output_tokens(rows)
 
     async def process(
         self, parts: list[Part], cached: dict[str, Any]
-    ) -> tuple[tuple[int, int], list[Row]]:
-        """Run the step on one input batch: ``((rows_out, errors), rows)``.
+    ) -> tuple[tuple[int, int, int], list[Row]]:
+        """Run the step on one input batch: ``((rows_out, errors, tokens), rows)``.
 
         ``cached`` holds journaled LLM answers (by row key) from an earlier run.
         """
@@ -151,16 +154,16 @@ class StepReplica:
         else:
             batches = await self._in_thread(self._call_process, args)
             rows = [row for batch in batches for row in batch]
-        return (len(rows), self._errors(rows)), rows
+        return (len(rows), *self._outcome(rows)), rows
 
     async def process_all(
         self, parts: list[Part]
-    ) -> tuple[tuple[list[int], int], list[Row]]:
-        """Run a global step on all its input: ``((batch_sizes, errors), rows)``."""
+    ) -> tuple[tuple[list[int], int, int], list[Row]]:
+        """Run a global step on all its input: ``((batch_sizes, errors, tokens), rows)``."""
         args, _keys = await self._arguments(parts)
         batches = await self._in_thread(self._call_process, args)
         rows = [row for batch in batches for row in batch]
-        return ([len(b) for b in batches], self._errors(rows)), rows
+        return ([len(b) for b in batches], *self._outcome(rows)), rows
 
     # -- async LLM tasks ----------------------------------------------------------------
 

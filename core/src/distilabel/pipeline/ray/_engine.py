@@ -396,9 +396,9 @@ class RayEngine:
         if taken is None:
             await writer.commit_all([], [], dict(inputs.offsets))
             return
-        (sizes, errors), rows_ref = await pool.call("process_all", _parts(taken))
+        (sizes, errors, tokens), rows_ref = await pool.call("process_all", _parts(taken))
         await writer.commit_all(rows_ref, sizes, taken.consumed)
-        self.progress[name].advance(taken.size, errors)
+        self.progress[name].advance(taken.size, errors, tokens)
         start = 0
         for size in sizes:
             await self._forward(name, rows_ref, start, start + size)
@@ -450,10 +450,10 @@ class RayEngine:
         async def commit() -> None:
             while (item := await pending.get()) is not None:
                 call, taken = item
-                (count, errors), rows_ref = await call
+                (count, errors, tokens), rows_ref = await call
                 in_flight.remove(call)
                 await writer.commit(rows_ref, taken.consumed, errors)
-                progress.advance(taken.size, errors)
+                progress.advance(taken.size, errors, tokens)
                 await self._forward(name, rows_ref, 0, count)
                 backlog.release()
 

@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Iterator, Optional, Protocol, Union
@@ -36,6 +37,7 @@ __all__ = [
     "make_run_lock",
     "make_step_store",
     "prune_children",
+    "saved_run_log",
     "write_text",
 ]
 
@@ -185,3 +187,26 @@ def prune_children(location: Location, keep: int) -> None:
     folder = ObjectFolder(location)
     for name in folder.names()[:-keep]:
         folder.remove(name)
+
+
+RUN_LOG_NAME = "pipeline.log"
+
+
+@contextlib.contextmanager
+def saved_run_log(folder: Location) -> Iterator[Location]:
+    """Write distilabel's log records to ``<folder>/pipeline.log`` while the block runs;
+    yields that location. On a URL the log is kept in a local temporary file and
+    uploaded when the block ends (even when it raises)."""
+    from distilabel.logging import run_log
+
+    if isinstance(folder, Path):
+        with run_log(folder / RUN_LOG_NAME) as path:
+            yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="distilabel-log-") as tmp:
+        local = Path(tmp) / RUN_LOG_NAME
+        try:
+            with run_log(local):
+                yield join(folder, RUN_LOG_NAME)
+        finally:
+            write_text(join(folder, RUN_LOG_NAME), local.read_text(encoding="utf-8"))

@@ -429,11 +429,16 @@ def check_writable(directory: Path) -> None:
 
 
 class RunLock:
-    """An exclusive lock on a run directory, released by the OS if the process dies."""
+    """An exclusive lock on a run directory, released by the OS if the process dies.
+
+    ``filelock`` takes it with the platform's own primitive (``flock(2)`` on Linux and
+    macOS, ``msvcrt.locking`` on Windows), so two runs of one pipeline exclude each other
+    everywhere.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fh: Optional[Any] = None
+        self._lock: Optional[Any] = None
 
     def acquire(self) -> None:
         """Take the lock.
@@ -441,26 +446,22 @@ class RunLock:
         Raises:
             DistilabelUserError: another process is running this pipeline in this directory.
         """
+        import filelock
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")
+        lock = filelock.FileLock(str(self.path), thread_local=False)
         try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; runs are not guarded
-            self._fh = fh
-            return
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.close()
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
             raise DistilabelUserError(
                 f"Another process is running this pipeline with run directory"
                 f" '{self.path.parent}'. Wait for it to finish, or use another"
                 " DISTILABEL_CACHE_DIR."
             ) from None
-        self._fh = fh
+        self._lock = lock
 
     def release(self) -> None:
         """Release the lock."""
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

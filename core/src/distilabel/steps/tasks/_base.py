@@ -176,6 +176,21 @@ class Task(Step):
         )
 
 
+    def count_output_tokens(self, rows: list[Row]) -> int:
+        """Output tokens the LLM reported for ``rows`` (this task's output), for the
+        progress display's tokens/s; 0 where the backend reports none."""
+        key = f"statistics_{self.name}"
+        total = 0
+        for row in rows:
+            meta = row.get(METADATA_COLUMN)
+            stats = meta.get(key) if isinstance(meta, dict) else None
+            value = stats.get("output_tokens") if isinstance(stats, dict) else None
+            for count in value if isinstance(value, list) else [value]:
+                if isinstance(count, int) and not isinstance(count, bool):
+                    total += count
+        return total
+
+
 class _RowContext:
     """What building the rows of one batch needs, looked up once per batch."""
 
