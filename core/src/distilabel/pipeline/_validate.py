@@ -106,7 +106,9 @@ def validate_dag(dag: DAG, pipeline_name: str) -> list[str]:
                     " empty. Give it rows, or check the data, files or split it reads."
                 )
             continue
-        empty_after[name] = set().union(*(empty_after.get(p, set()) for p in dag.predecessors[name]))
+        empty_after[name] = set().union(
+            *(empty_after.get(p, set()) for p in dag.predecessors[name])
+        )
         if empty_after[name]:
             continue
         incoming = _incoming(dag, name, columns)
