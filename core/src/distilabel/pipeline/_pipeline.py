@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 
+from distilabel._installation import warn_if_conflicting
 from distilabel.distiset import Distiset, StepRows
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
@@ -206,6 +207,7 @@ class Pipeline:
             )
         if engine != "local":
             raise DistilabelUserError(f"Unknown engine {engine!r}; use 'local' or 'ray'.")
+        warn_if_conflicting()
         order = self.validate(parameters)
         run_dir = self.run_dir
         with locked_run_dir(run_dir):
