@@ -17,7 +17,7 @@ from typing import Any, Callable, Coroutine, Optional, TypeVar, Union, final
 
 from pydantic import ConfigDict, Field, PositiveFloat, PositiveInt, PrivateAttr, model_validator
 
-from distilabel.errors import LLMNotLoadedError, RuntimeParameterError
+from distilabel.errors import FatalLLMError, LLMNotLoadedError, RuntimeParameterError
 from distilabel.llms._limiter import RequestLimiter
 from distilabel.llms._loop import LoopThread
 from distilabel.llms._outputs import (
@@ -254,16 +254,19 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
 
         When the batch call raises, each input is retried alone, so the result holds a
         ``GenerateOutput`` for every input that works and the exception for each that
-        does not. An unusable answer is not asked again: an unusable entry is its
-        input's ``InvalidLLMOutputError``, and a result of the wrong length (which cannot
-        be matched to the inputs) is every input's. Used by tasks so one bad row never
-        loses a batch.
+        does not; a ``FatalLLMError`` (a wrong API key...) is every remaining input's
+        error at once, without asking again. An unusable answer is not asked again
+        either: an unusable entry is its input's ``InvalidLLMOutputError``, and a result
+        of the wrong length (which cannot be matched to the inputs) is every input's.
+        Used by tasks so one bad row never loses a batch.
         """
         owner = type(self).__name__
         try:
             raw = self._generate_merged(inputs, num_generations, kwargs)
         except LLMNotLoadedError:
             raise
+        except FatalLLMError as exc:  # every row would fail the same way: ask no more
+            return [exc] * len(inputs)
         except Exception as exc:
             if len(inputs) == 1:
                 return [exc]
@@ -279,6 +282,9 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
                 results.extend(normalize_results(raw, 1, owner, num_generations))
             except LLMNotLoadedError:
                 raise
+            except FatalLLMError as exc:
+                results.extend([exc] * (len(inputs) - len(results)))
+                break
             except Exception as exc:
                 results.append(exc)
         return results

@@ -43,6 +43,7 @@ __all__ = [
     "check_writable",
     "dumps_rows",
     "encode_batch",
+    "json_default",
     "iter_batch_file",
     "iter_batch_stream",
     "parse_batch_line",
@@ -52,7 +53,8 @@ __all__ = [
 _SEP = b"\t"
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """What ``json.dumps`` writes for values JSON has no type for (numpy, dates, sets)."""
     if hasattr(value, "tolist"):  # numpy arrays and scalars
         return value.tolist()
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -68,7 +70,7 @@ def _json_default(value: Any) -> Any:
 def dumps_rows(rows: Any) -> bytes:
     """Serialise rows (or any JSON-like value) compactly to UTF-8 bytes."""
     return json.dumps(
-        rows, ensure_ascii=False, separators=(",", ":"), default=_json_default
+        rows, ensure_ascii=False, separators=(",", ":"), default=json_default
     ).encode("utf-8")
 
 
@@ -114,7 +116,7 @@ def _unstorable(rows: list[Row], first_row: int) -> RowNotStorableError:
         except (TypeError, ValueError):
             return RowNotStorableError(
                 f"Row {first_row + index} of the step's output cannot be stored:"
-                f" {describe_unstorable(row, _json_default)}. Rows before it are kept; fix"
+                f" {describe_unstorable(row, json_default)}. Rows before it are kept; fix"
                 f" that row's data (or the step that made it) and run again. The row:"
                 f" {_preview(row)}"
             )
@@ -196,6 +198,17 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _copy_prefix(source: Any, target: Any, size: int) -> None:
+    """Copy the first ``size`` bytes of file ``source`` to file ``target``."""
+    left = size
+    while left > 0:
+        chunk = source.read(min(left, 1 << 20))
+        if not chunk:
+            return
+        target.write(chunk)
+        left -= len(chunk)
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with writing(path):
@@ -252,8 +265,23 @@ class StepStore:
         self.committed_rows = 0
         self.errors = 0
         self.consumed: dict[str, int] = {}
+        self.records: list[BatchRecord] = []
         self.done = False
         self.reused = False
+
+    def _count(self, record: BatchRecord) -> None:
+        """Add one committed batch (``record``) to the counters."""
+        self.records.append(record)
+        self.committed_batches += 1
+        self.committed_rows += record.rows
+        self.errors += record.errors
+        self.consumed = dict(record.consumed)
+
+    def _recount(self, records: list[BatchRecord]) -> None:
+        """Set the counters to those of exactly ``records`` (the step not done)."""
+        self._forget_progress()
+        for record in records:
+            self._count(record)
 
     @property
     def location(self) -> str:
@@ -287,10 +315,7 @@ class StepStore:
     def _scan(self) -> None:
         valid = 0
         for record, _body, size in iter_batch_file(self.batches_path):
-            self.committed_batches += 1
-            self.committed_rows += record.rows
-            self.errors += record.errors
-            self.consumed = dict(record.consumed)
+            self._count(record)
             valid += size
         if self.batches_path.exists() and self.batches_path.stat().st_size > valid:
             with open(self.batches_path, "r+b") as fh:  # cut a torn tail off
@@ -322,10 +347,7 @@ class StepStore:
             _write_all(self._fd, data)
             if self.fsync:
                 os.fsync(self._fd)
-        self.committed_batches += 1
-        self.committed_rows += len(rows)
-        self.errors += errors
-        self.consumed = dict(consumed)
+        self._count(BatchRecord(len(rows), dict(consumed), errors))
 
     def commit_all(self, batches: list[list[Row]], consumed: dict[str, int]) -> None:
         """Replace the batch file with ``batches`` in one atomic rename (global steps)."""
@@ -339,9 +361,32 @@ class StepStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.batches_path)
-        self.committed_batches = len(batches)
-        self.committed_rows = sum(len(b) for b in batches)
-        self.consumed = dict(consumed)
+        self._recount([BatchRecord(len(b), dict(consumed), 0) for b in batches])
+        self._fd = os.open(self.batches_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def truncate(self, batches: int) -> None:
+        """Keep only the first ``batches`` committed batches, so a rerun redoes the rest
+        (failed rows, and what came from them); the step is no longer done.
+
+        The kept batches are copied into a new file that replaces the old one, so a
+        ``Distiset`` snapshot (a hard link to the old file) keeps its rows.
+        """
+        keep = max(0, min(batches, self.committed_batches))
+        self.close()
+        with writing(self.done_path), contextlib.suppress(FileNotFoundError):
+            self.done_path.unlink()
+        size = sum(n for _r, _b, n in iter_batch_file(self.batches_path, keep))
+        tmp = self.batches_path.with_name("batches.jsonl.tmp")
+        with writing(self.batches_path):
+            with open(tmp, "wb") as out:
+                if self.batches_path.exists():
+                    with open(self.batches_path, "rb") as source:
+                        _copy_prefix(source, out, size)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.batches_path)
+        self._recount(self.records[:keep])
+        self.reused = keep > 0
         self._fd = os.open(self.batches_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def mark_done(self) -> None:
