@@ -24,4 +24,4 @@ def test_mistral_example(
     }, tmp_path)
     assert "generations: 2" in output
     assert "'output_tokens': [" in output
-    assert output.count("pipeline: ") == 2
+    assert sum(line.startswith("pipeline: ") for line in output.splitlines()) == 2

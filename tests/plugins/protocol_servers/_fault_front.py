@@ -111,7 +111,8 @@ class FaultFront(LoopbackApp):
         if self._session is None:
             self._session = ClientSession(timeout=ClientTimeout(total=300))
         headers = {k: v for k, v in request.headers.items()
-                   if k.lower() in ("content-type", "accept", "authorization", "x-api-key")}
+                   if k.lower() in ("content-type", "accept", "authorization", "x-api-key",
+                                   "x-goog-api-key")}
         async with self._session.request(
             request.method, self.upstream + path, data=raw or None, headers=headers
         ) as answer:

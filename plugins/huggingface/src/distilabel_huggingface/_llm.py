@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, Optional
 
-from pydantic import Field, PositiveFloat, PrivateAttr, SecretStr, model_validator
+from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr, model_validator
 
 from distilabel.errors import DistilabelUserError
 from distilabel.llms import (
@@ -80,6 +80,9 @@ class InferenceEndpointsLLM(AsyncLLM):
     api_key: Optional[RuntimeParameter[SecretStr]] = Field(
         default_factory=_hf_token,
         description="The Hugging Face token; defaults to $HF_TOKEN. Never dumped or logged.",
+    )
+    max_retries: RuntimeParameter[NonNegativeInt] = Field(
+        default=6, description="Retries of a request that failed in a way worth retrying."
     )
     timeout: RuntimeParameter[PositiveFloat] = Field(
         default=120.0, description="Seconds one request may take."

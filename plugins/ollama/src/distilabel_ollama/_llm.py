@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, PositiveFloat, PrivateAttr
+from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr
 
 from distilabel.llms import (
     AsyncLLM,
@@ -39,6 +39,9 @@ class OllamaLLM(AsyncLLM):
     model: str = Field(description="The model to ask for, as Ollama names it, e.g. 'llama3.2'.")
     host: Optional[RuntimeParameter[str]] = env_field(
         "OLLAMA_HOST", OLLAMA_HOST, "The Ollama server's URL."
+    )
+    max_retries: RuntimeParameter[NonNegativeInt] = Field(
+        default=6, description="Retries of a request that failed in a way worth retrying."
     )
     timeout: RuntimeParameter[PositiveFloat] = Field(
         default=120.0, description="Seconds one request may take."
