@@ -127,10 +127,28 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_backend_path_of_a_plugin_not_installed_says_what_to_install() -> None:
-    with pytest.raises(ImportError, match=r"pip install distilabel-vllm"):
-        from distilabel.llms.vllm import vLLM  # noqa: F401
-    with pytest.raises(ImportError, match=r"pip install distilabel-anthropic"):
-        from distilabel.models.llms.anthropic import AnthropicLLM  # noqa: F401
+    # Every plugin is installed here: hide two distributions from entry-point discovery.
+    result = _run(
+        """
+        import importlib.metadata as md
+        real = md.entry_points
+        hidden = ("distilabel-vllm", "distilabel-anthropic")
+        md.entry_points = lambda **kw: md.EntryPoints(
+            ep for ep in real(**kw) if ep.dist is None or ep.dist.metadata["Name"] not in hidden)
+        for path in ("distilabel.llms.vllm", "distilabel.models.llms.anthropic"):
+            try:
+                module = __import__(path, fromlist=["x"])
+                getattr(module, "vLLM" if path.endswith("vllm") else "AnthropicLLM")
+            except ImportError as exc:
+                print(type(exc).__name__, exc)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2, result.stdout
+    assert "'distilabel-vllm' package, which is not installed" in lines[0]
+    assert "pip install ./plugins/vllm" in lines[0]
+    assert "pip install ./plugins/anthropic" in lines[1]
 
 
 def test_backend_path_of_a_deselected_plugin_says_how_to_select_it() -> None:

@@ -341,7 +341,9 @@ def test_missing_package_message_has_the_install_command(sites: Sites) -> None:
     )
     assert message == (
         "OpenAILLM is provided by the 'distilabel-openai' package, which is not installed."
-        " Install it with: pip install distilabel-openai"
+        " Install it with: pip install ./plugins/openai (run in a checkout of the distilabel"
+        " repository; the package is built from its plugins/openai directory and is not"
+        " published on a package index)"
     )
 
 

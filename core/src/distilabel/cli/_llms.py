@@ -67,7 +67,8 @@ def _list(args: argparse.Namespace) -> int:
                [[e["name"], e["kind"], e["distribution"] or e["plugin"], e["version"] or ""]
                 for e in llms])
     else:
-        print("No LLM plugins installed. Install one, e.g. `pip install distilabel-openai`.")
+        print("No LLM plugins installed. Install one, e.g. `pip install ./plugins/openai`"
+              " in a checkout of the distilabel repository.")
     for b in broken:
         print(f"\nBROKEN plugin '{b['plugin']}' ({b['distribution']} {b['version']}): {b['error']}")
     for c in conflicts:
