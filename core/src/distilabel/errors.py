@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = [
     "DistilabelError",
     "DistilabelUserError",
+    "LLMCapabilityError",
     "LLMNotLoadedError",
     "PluginConflictError",
     "PluginNotAvailableError",
@@ -26,6 +27,11 @@ class DistilabelUserError(DistilabelError, ValueError):
 
 class LLMNotLoadedError(DistilabelError, RuntimeError):
     """Raised when an LLM is used before its ``load()`` method was called."""
+
+
+class LLMCapabilityError(DistilabelUserError):
+    """Raised when an LLM is asked for something its backend cannot do (raw prompts, a
+    structured-output format); the message names the LLM and what to use instead."""
 
 
 class RuntimeParameterError(DistilabelUserError):
