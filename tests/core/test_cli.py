@@ -142,3 +142,47 @@ def test_llms_info_via_console_script(sites: Sites) -> None:
     assert failed.returncode == 1
     assert "has no attribute 'NoSuchLLM'" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+@pytest.mark.parametrize("argv", [["llms", "list"], ["llms", "info", "OpenAILLM"]])
+def test_a_reader_that_stops_early_gets_no_traceback(argv: list[str]) -> None:
+    """``distilabel llms info OpenAILLM | head -1``."""
+    result = subprocess.run(
+        f"{sys.executable} -m distilabel {' '.join(argv)} | head -1", shell=True,
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 1
+    assert result.stderr == ""
+
+
+def test_info_finds_a_name_whatever_its_case(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["llms", "info", "openaillm"]) == 0
+    assert capsys.readouterr().out.startswith("OpenAILLM (async) from distilabel-openai")
+
+
+def test_info_suggests_the_closest_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["llms", "info", "OpenAILMM"]) == 1
+    assert "No LLM named 'OpenAILMM' is installed" in capsys.readouterr().err
+    assert main(["llms", "info", "OpenAILMM"]) == 1
+    assert "did you mean 'OpenAILLM'?" in capsys.readouterr().err
+
+
+def test_the_import_suggests_the_closest_name() -> None:
+    with pytest.raises(ImportError, match="did you mean 'OpenAILLM'"):
+        from distilabel.llms import OpenAILMM  # type: ignore[attr-defined]  # noqa: F401
+    import distilabel.llms
+
+    assert not hasattr(distilabel.llms, "OpenAILMM")  # getattr keeps AttributeError
+
+
+def test_log_level_goes_before_or_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    assert main(["--log-level", "debug", "llms", "list"]) == 0
+    assert logging.getLogger("distilabel").level == logging.DEBUG
+    assert main(["llms", "list", "--log-level", "WARNING"]) == 0
+    assert logging.getLogger("distilabel").level == logging.WARNING
+    with pytest.raises(SystemExit):
+        main(["llms", "list", "--log-level", "loud"])
+    assert "Unknown log level 'loud'" in capsys.readouterr().err
+    main(["--log-level", "INFO", "llms", "list"])

@@ -31,6 +31,7 @@ PUBLIC_MODULES = [
     "distilabel.testing",
     "distilabel.hookspecs",
     "distilabel.embedded",
+    "distilabel.http",
 ]
 
 

@@ -6,6 +6,10 @@ steps, tasks and the pipeline. Backends live in separately installed ``distilabe
 plugin distributions and are found through the ``distilabel.llms`` entry-point group.
 """
 
+from distilabel.logging import install as _install_logging
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__"]
+
+_install_logging()

@@ -12,14 +12,29 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Mapping, Optional, Sequence, Union, overload
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Iterable,
+    Iterator,
+    Mapping,
+    Optional,
+    Sequence,
+    Union,
+    overload,
+)
 
 from distilabel.errors import DistilabelUserError
+
+if TYPE_CHECKING:
+    from distilabel.pipeline._summary import RunSummary
 
 __all__ = ["Distiset", "StepRows"]
 
 Row = dict[str, Any]
 _MANIFEST = "distiset.json"
+_LOG = "pipeline.log"
 _SPLIT = "train"
 
 
@@ -169,7 +184,8 @@ class Distiset(dict):  # type: ignore[type-arg]
     """A mapping from leaf step name to its rows (``StepRows``).
 
     ``distiset["default"]`` is the only dataset when there is exactly one leaf.
-    ``complete`` is false when the run was interrupted (Ctrl-C) before finishing.
+    ``complete`` is false when the run was interrupted (Ctrl-C) before finishing;
+    ``summary`` says what the run did (``print(distiset.summary)``).
     """
 
     def __init__(
@@ -177,12 +193,33 @@ class Distiset(dict):  # type: ignore[type-arg]
         data: Optional[Mapping[str, Union[StepRows, Sequence[Row]]]] = None,
         pipeline_yaml: Optional[str] = None,
         complete: bool = True,
+        log: Optional[Union[Path, str]] = None,
+        summary: Optional[RunSummary] = None,
     ) -> None:
         super().__init__()
         for name, rows in (data or {}).items():
             self[name] = rows if isinstance(rows, StepRows) else StepRows.from_list(rows)
         self.pipeline_yaml = pipeline_yaml
         self.complete = complete
+        self.log = log
+        self.summary = summary
+        """What the run that made this distiset did, per step (``RunSummary``: rows done,
+        failed, retried, errors, tokens, time); ``None`` when not made by a run."""
+
+    def log_text(self) -> Optional[str]:
+        """The log of the run that made this distiset (``pipeline.log``), if kept."""
+        if self.log is None:
+            return None
+        from distilabel.pipeline.storage._location import is_url
+
+        if is_url(self.log):
+            from distilabel.pipeline.storage._object_folder import ObjectFolder
+
+            parent, _, name = str(self.log).rpartition("/")
+            data = ObjectFolder(parent).get(name)
+            return data.decode("utf-8", "replace") if data is not None else None
+        path = Path(self.log)
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
 
     def __missing__(self, key: str) -> StepRows:
         if key == "default" and len(self) == 1:
@@ -201,7 +238,7 @@ class Distiset(dict):  # type: ignore[type-arg]
         """Write every dataset, the pipeline YAML and a dataset card under ``path``.
 
         Layout: ``<name>/train.jsonl`` (and ``<name>/train.parquet``), ``pipeline.yaml``,
-        ``README.md`` and ``distiset.json``.
+        ``pipeline.log`` (the run's log), ``README.md`` and ``distiset.json``.
 
         Args:
             path: the directory (created if needed).
@@ -238,6 +275,9 @@ class Distiset(dict):  # type: ignore[type-arg]
             manifest["datasets"][name] = {"num_rows": len(rows), "columns": rows.column_names}
         if self.pipeline_yaml:
             (root / "pipeline.yaml").write_text(self.pipeline_yaml, encoding="utf-8")
+        log = self.log_text()
+        if log is not None:
+            (root / _LOG).write_text(log, encoding="utf-8")
         (root / "README.md").write_text(self.dataset_card(), encoding="utf-8")
         (root / _MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         return root
@@ -269,6 +309,7 @@ class Distiset(dict):  # type: ignore[type-arg]
             data,
             pipeline_yaml=yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else None,
             complete=manifest.get("complete", True),
+            log=root / _LOG if (root / _LOG).is_file() else None,
         )
 
     # -- Hugging Face datasets ----------------------------------------------------------

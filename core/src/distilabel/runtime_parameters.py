@@ -19,7 +19,6 @@ list of valid ones and the closest match.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import types
 import typing
@@ -39,6 +38,7 @@ from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from typing_extensions import TypedDict
 
+from distilabel._suggest import closest, did_you_mean
 from distilabel.errors import RuntimeParameterError, UnknownRuntimeParameterError
 from distilabel.serialization import is_secret_annotation
 
@@ -74,12 +74,14 @@ class RuntimeParameterInfo(TypedDict, total=False):
 
     ``runtime_parameters_info`` holds the parameters of a nested model (a task's
     ``llm``); ``keys`` holds the accepted keys of a dict-valued parameter
-    (``generation_kwargs``).
+    (``generation_kwargs``); ``value`` is what an instance holds now (set in Python, a
+    pipeline file or ``--param``; secrets masked), where it differs from ``default``.
     """
 
     name: str
     type: str
     default: Any
+    value: Any
     required: bool
     optional: bool
     description: Optional[str]
@@ -310,10 +312,14 @@ class RuntimeParametersModel(BaseModel):
 
     def get_runtime_parameters_info(self) -> list[RuntimeParameterInfo]:
         """Describe every runtime parameter: name, type, default, required, description."""
-        infos = [
-            self.describe_runtime_parameter(name, getattr(self, name))
-            for name in self.runtime_parameter_fields()
-        ]
+        infos = []
+        for name, (info, _optional) in self.runtime_parameter_fields().items():
+            value = getattr(self, name)
+            entry = self.describe_runtime_parameter(name, value)
+            if value != info.get_default(call_default_factory=True):
+                secret = value and is_secret_annotation(info.annotation)
+                entry["value"] = "**********" if secret else _public_value(value)
+            infos.append(entry)
         for name, model in self._nested_runtime_models().items():
             infos.append(
                 RuntimeParameterInfo(
@@ -435,7 +441,7 @@ def validate_keyed(
         spec = keys.keys.get(key)
         if spec is None:
             # ``**kwargs`` accepts anything, but a near miss of a declared keyword is a typo.
-            near_miss = difflib.get_close_matches(key, list(keys.keys), n=1, cutoff=0.85)
+            near_miss = closest(key, keys.keys, cutoff=0.85)
             if keys.allow_extra and not near_miss:
                 coerced[key] = item
                 continue
@@ -455,11 +461,7 @@ def _unknown_message(name: str, path: str, owner: str, valid: list[str]) -> str:
     where = path.rstrip(".")
     place = f" in '{where}'" if where else ""
     message = f"Unknown runtime parameter '{name}'{place} ({owner})"
-    close = difflib.get_close_matches(name, valid, n=1)
-    if close:
-        message += f"; did you mean '{close[0]}'?"
-    else:
-        message += "."
+    message += did_you_mean(name, valid)
     message += " Valid: " + (", ".join(sorted(valid)) if valid else "none") + "."
     return message
 

@@ -1,7 +1,11 @@
-"""Shared types: chat messages, LLM inputs and structured-output requests.
+"""Shared types: chat messages, LLM inputs and outputs, structured-output requests, step
+inputs and outputs.
 
-Re-exported from ``distilabel.steps.tasks.typing`` (where the original docs import them)
-and ``distilabel.llms.typing``.
+Chat types are defined here and re-exported from ``distilabel.steps.tasks.typing`` (where
+the original docs import them) and ``distilabel.llms.typing``. As in distilabel 1.5, the
+LLM output types (``GenerateOutput``, ...) and the step types (``StepOutput``, ...) are
+importable from here too; they are the objects of ``distilabel.llms.typing`` and
+``distilabel.steps.typing``.
 """
 
 from __future__ import annotations
@@ -10,6 +14,16 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Tuple, Typ
 
 from typing_extensions import TypedDict
 
+from distilabel.llms.typing import (
+    GenerateOutput,
+    HiddenState,
+    LLMOutput,
+    LLMStatistics,
+    Logprob,
+    TokenLogprobs,
+)
+from distilabel.steps.typing import GeneratorStepOutput, StepColumns, StepInput, StepOutput
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -17,10 +31,20 @@ __all__ = [
     "ChatItem",
     "ChatType",
     "FormattedInput",
+    "GenerateOutput",
+    "GeneratorStepOutput",
+    "HiddenState",
+    "LLMOutput",
+    "LLMStatistics",
+    "Logprob",
     "OutlinesStructuredOutputType",
     "StandardInput",
+    "StepColumns",
+    "StepInput",
+    "StepOutput",
     "StructuredInput",
     "StructuredOutputType",
+    "TokenLogprobs",
 ]
 
 

@@ -97,3 +97,36 @@ def test_the_files_example_runs_from_the_cli(
     rows = Distiset.load_from_disk(tmp_path / "tags")["keep"].to_list()
     assert rows == [{"id": 1, "tag": "sky"}, {"id": 1, "tag": "colour"},
                     {"id": 2, "tag": "greeting"}]
+
+
+def test_info_shows_the_files_values(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pipeline", "info", "--config",
+                 str(ROOT / "examples/pipeline_llamacpp.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "system_prompt = 'You answer in one short sentence.'" in out
+    assert "generation_kwargs = {'max_new_tokens': 32, 'temperature': 0.0}" in out
+    assert "n_ctx = 512: int (default 2048)" in out
+
+
+def test_without_output_the_run_says_where_the_rows_are(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["pipeline", "run", "--config", str(config), "--no-progress"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    folder = Path(last.split(" in ", 1)[1].split(" (", 1)[0])
+    assert (folder / "generate.batches.jsonl").is_file(), last
+    assert "add --output DIR" in last
+
+
+@pytest.mark.parametrize("output", ["{file}", "{file}/below", "/proc/distilabel/out"])
+def test_an_unwritable_output_stops_the_run_before_it_starts(
+    output: str, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    llms.CALLS.clear()
+    target = output.format(file=tmp_path / "a-file")
+    assert main(["pipeline", "run", "--config", str(config), "--output", target]) == 1
+    captured = capsys.readouterr()
+    assert f"'{target}'" in captured.err and "rows" not in captured.out
+    assert "load" not in captured.err  # no progress: nothing ran
+    assert not llms.CALLS

@@ -24,7 +24,7 @@ def test_text_generation_example(cache_dir: Path) -> None:
         "WRITE A SHORT STORY ABOUT A DRAGON. (temperature=0.3)"
         " {'input_tokens': 7, 'output_tokens': 8}",
         "WRITE A HAIKU ABOUT THE SEA. (temperature=0.3) {'input_tokens': 6, 'output_tokens': 7}",
-        "['README.md', 'distiset.json', 'pipeline.yaml', 'text_generation']",
+        "['README.md', 'distiset.json', 'pipeline.log', 'pipeline.yaml', 'text_generation']",
     ]
     assert run_example("pipeline_text_generation.py", cache_dir) == expected
     assert run_example("pipeline_text_generation.py", cache_dir) == expected  # from cache

@@ -36,7 +36,9 @@ def test_same_rows_as_the_local_engine(
         resources={"square": {"replicas": 2}, "generate": {"replicas": 2}},
     ).run(parameters=PARAMS, use_cache=False, show_progress=True)
     progress = capsys.readouterr().err
-    assert re.search(r"^generate +done +90/90 rows 100\.0%", progress, re.MULTILINE), progress
+    assert re.search(
+        r"^\S+ \S+ generate +done +90/90 rows 100\.0%", progress, re.MULTILINE
+    ), progress
 
     assert sorted(on_ray) == sorted(local) == ["generate", "total"]
     for name in local:

@@ -223,7 +223,7 @@ def test_api_key_appears_in_no_error_log_or_dump(
     make_llm: Any, api_key: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The fake 401 echoes the bearer token, as real APIs do; it must be scrubbed."""
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="distilabel")
     llm = make_llm(max_retries=1, timeout=0.3)
     prompts = ["fault:401:* a", "fault:500:* b", "fault:reset:1 c", "fault:hang:* d",
                "fault:429:2 e", "fault:badjson:* f", "g"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from distilabel.errors import DistilabelUserError
 
-__all__ = ["register"]
+__all__ = ["describe_llm_class", "register"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,7 +23,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     list_cmd.set_defaults(handler=_list)
 
     info_cmd = sub.add_parser("info", help="Show an LLM's runtime parameters.")
-    info_cmd.add_argument("name", help="The LLM class name, e.g. OpenAILLM.")
+    info_cmd.add_argument(
+        "name", help="The LLM class name, e.g. OpenAILLM (case does not matter)."
+    )
     info_cmd.add_argument("--json", action="store_true", help="Print JSON.")
     info_cmd.set_defaults(handler=_info)
 
@@ -80,12 +82,13 @@ def _info(args: argparse.Namespace) -> int:
     from distilabel.plugins import get_registry
 
     registry = get_registry()
+    name = registry.resolve_name(args.name)  # `openaillm` finds OpenAILLM
     try:
-        cls = registry.get_llm_class(args.name)
+        cls = registry.get_llm_class(name)
     except (ImportError, AttributeError) as exc:
         raise DistilabelUserError(str(exc)) from None
-    entry = registry.llms[args.name]
-    params = _describe_class(cls)
+    entry = registry.llms[name]
+    params = describe_llm_class(cls)
     if args.json:
         print(json.dumps({"name": entry.name, "kind": entry.kind,
                           "distribution": entry.plugin.distribution,
@@ -101,8 +104,9 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe_class(cls: Any) -> list[dict[str, Any]]:
-    """Runtime parameters of an LLM class, without building (or loading) an instance."""
+def describe_llm_class(cls: Any) -> list[dict[str, Any]]:
+    """Runtime parameters of an LLM class, without building (or loading) an instance
+    (``distilabel llms info`` and the docs' components gallery)."""
     return [
         dict(cls.describe_runtime_parameter(name, default))
         for name, (info, _) in cls.runtime_parameter_fields().items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Optional, Sequence
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _llms.register(commands)
     _register_optional(commands)
+    _add_log_level(parser)
     return parser
 
 
@@ -35,16 +37,52 @@ def _register_optional(commands: argparse._SubParsersAction) -> None:  # type: i
     _pipeline.register(commands)
 
 
+def _add_log_level(parser: argparse.ArgumentParser) -> None:
+    """``--log-level`` on the command and on every sub-command, so it goes anywhere."""
+    parser.add_argument(
+        "--log-level", metavar="LEVEL", default=argparse.SUPPRESS,
+        help="DEBUG, INFO (default), WARNING or ERROR; also DISTILABEL_LOG_LEVEL.",
+    )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _add_log_level(sub)
+
+
+def _silence_stdout() -> None:
+    """After the reader of our stdout went away (``| head``): send what is left nowhere,
+    so that flushing at exit raises nothing either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it)
+        pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the CLI; returns the process exit code (0 ok, 1 error, 2 usage)."""
+    """Run the CLI; returns the process exit code (0 ok, 1 error, 2 usage, 130 Ctrl-C,
+    141 when the reader of stdout closed it early, as ``| head`` does)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    level = getattr(args, "log_level", None)
+    if level is not None:
+        from distilabel.logging import set_log_level
+
+        try:
+            set_log_level(level)
+        except ValueError as exc:
+            parser.error(f"--log-level: {exc}")
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 2
     try:
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
     except DistilabelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -11,7 +11,10 @@ costs almost nothing; pydantic and the base classes load when first used.
 
 from __future__ import annotations
 
+import dis
 import importlib
+import sys
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,6 +29,28 @@ if TYPE_CHECKING:
         magpie_prompt,
     )
     from distilabel.llms._structured import StructuredOutput, StructuredOutputError
+
+    # Type checkers see the first-party backends' real classes (so a misspelt field is
+    # flagged); at run time each resolves through the registry and the core imports no
+    # plugin. Without the plugin installed the name is simply untyped.
+    from distilabel_llamacpp import (  # type: ignore[import-not-found,unused-ignore]
+        LlamaCppLLM as LlamaCppLLM,
+    )
+    from distilabel_openai import (  # type: ignore[import-not-found,unused-ignore]
+        AnyscaleLLM as AnyscaleLLM,
+    )
+    from distilabel_openai import (
+        AzureOpenAILLM as AzureOpenAILLM,
+    )
+    from distilabel_openai import (
+        OpenAILLM as OpenAILLM,
+    )
+    from distilabel_openai import (
+        TogetherLLM as TogetherLLM,
+    )
+    from distilabel_transformers import (  # type: ignore[import-not-found,unused-ignore]
+        TransformersLLM as TransformersLLM,
+    )
 
 __all__ = [
     "LLM",
@@ -68,7 +93,20 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from distilabel.plugins import get_registry
 
-    return get_registry().get_llm_class(name)
+    try:
+        return get_registry().get_llm_class(name)
+    except AttributeError as exc:
+        if _importing_from(sys._getframe(1)):
+            # `from distilabel.llms import OpenAILMM`: Python would replace an
+            # AttributeError with a bare "cannot import name"; keep the suggestion.
+            raise ImportError(str(exc), name=__name__) from None
+        raise
+
+
+def _importing_from(frame: FrameType) -> bool:
+    """Whether ``frame`` is running a ``from ... import name`` statement."""
+    code = frame.f_code.co_code
+    return 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] == dis.opmap["IMPORT_FROM"]
 
 
 def __dir__() -> list[str]:

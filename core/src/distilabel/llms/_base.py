@@ -27,6 +27,7 @@ from pydantic import (
 
 from distilabel.errors import (
     DistilabelUserError,
+    FatalLLMError,
     LLMCapabilityError,
     LLMNotLoadedError,
     RuntimeParameterError,
@@ -34,7 +35,12 @@ from distilabel.errors import (
 from distilabel.llms._checking import acheck_output, generate_checked
 from distilabel.llms._limiter import RequestLimiter
 from distilabel.llms._loop import LoopThread
-from distilabel.llms._outputs import normalize_output, normalize_outputs
+from distilabel.llms._outputs import (
+    InvalidLLMOutputError,
+    normalize_output,
+    normalize_outputs,
+    normalize_results,
+)
 from distilabel.llms._prompts import (
     MAGPIE_PRE_QUERY_TEMPLATES,
     LLMInput,
@@ -402,11 +408,14 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         self, inputs: list[FormattedInput], num_generations: int = 1, **kwargs: Any
     ) -> list[GenerateOutput]:
         """Call ``generate`` with ``generation_kwargs`` (overridden by ``kwargs``) and
-        normalise each result to a ``GenerateOutput``.
+        validate each result into a ``GenerateOutput`` (structured answers checked and
+        regenerated up to ``structured_output_retries`` times).
 
         Raises:
             LLMNotLoadedError: ``load()`` has not been called.
-            InvalidLLMOutputError: ``generate`` returned an unusable shape.
+            InvalidLLMOutputError: ``generate`` returned an unusable answer (wrong shape or
+                count, a ``None`` or non-text generation).
+            StructuredOutputError: an answer never followed its structured output.
         """
         merged = {**(self.generation_kwargs or {}), **kwargs}
         results = generate_checked(
@@ -422,24 +431,36 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         self, inputs: list[FormattedInput], num_generations: int, kwargs: dict[str, Any]
     ) -> list[Union[GenerateOutput, Exception]]:
         raw = self.generate(inputs=inputs, num_generations=num_generations, **kwargs)
-        return list(normalize_outputs(raw, len(inputs), type(self).__name__))
+        return list(normalize_outputs(raw, len(inputs), type(self).__name__, num_generations))
 
     def _generate_isolated(
         self, inputs: list[FormattedInput], num_generations: int, kwargs: dict[str, Any]
     ) -> list[Union[GenerateOutput, Exception]]:
+        owner = type(self).__name__
         try:
-            return self._generate_all(inputs, num_generations, kwargs)
+            raw = self.generate(inputs=inputs, num_generations=num_generations, **kwargs)
         except LLMNotLoadedError:
             raise
+        except FatalLLMError as exc:  # every row would fail the same way: ask no more
+            return [exc] * len(inputs)
         except Exception as exc:
             if len(inputs) == 1:
                 return [exc]
+        else:
+            try:
+                return list(normalize_results(raw, len(inputs), owner, num_generations))
+            except InvalidLLMOutputError as exc:
+                return [exc] * len(inputs)
         results: list[Union[GenerateOutput, Exception]] = []
         for single in inputs:
             try:
-                results.append(self._generate_all([single], num_generations, kwargs)[0])
+                raw = self.generate(inputs=[single], num_generations=num_generations, **kwargs)
+                results.extend(normalize_results(raw, 1, owner, num_generations))
             except LLMNotLoadedError:
                 raise
+            except FatalLLMError as exc:
+                results.extend([exc] * (len(inputs) - len(results)))
+                break
             except Exception as exc:
                 results.append(exc)
         return results
@@ -452,7 +473,11 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         When the batch call raises, each input is retried alone, so the result holds a
         ``GenerateOutput`` for every input that works and the exception for each that
         does not (an input the backend cannot take, an answer that never followed its
-        structured output). Used by tasks so one bad row never loses a batch.
+        structured output); a ``FatalLLMError`` (a wrong API key...) is every remaining
+        input's error at once, without asking again. An unusable answer is not asked
+        again either: an unusable entry is its input's ``InvalidLLMOutputError``, and a
+        result of the wrong length (which cannot be matched to the inputs) is every
+        input's. Used by tasks so one bad row never loses a batch.
         """
         merged = {**(self.generation_kwargs or {}), **kwargs}
         return generate_checked(
@@ -630,16 +655,16 @@ class AsyncLLM(LLM):
             not self.use_magpie_template
         ):  # a plain conversation: nothing to prepare or check (the hot path)
             raw = await self._agenerate_limited(input, num_generations, merged)
-            return normalize_output(raw, type(self).__name__)
+            return normalize_output(raw, type(self).__name__, num_generations)
         spec = self.prepare_input(input).structured_output
         raw = await self._agenerate_limited(input, num_generations, merged)
-        output = normalize_output(raw, type(self).__name__)
+        output = normalize_output(raw, type(self).__name__, num_generations)
         if spec is None:
             return output
 
         async def again(count: int) -> GenerateOutput:
             fresh = await self._agenerate_limited(input, count, merged)
-            return normalize_output(fresh, type(self).__name__)
+            return normalize_output(fresh, type(self).__name__, count)
 
         return await acheck_output(self.structured_output_retries or 0, spec, output, again)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Mapping, Optional
 
+from distilabel._suggest import closest, did_you_mean
 from distilabel.errors import DistilabelUserError, UnknownRuntimeParameterError
 from distilabel.pipeline._dag import DAG, PipelineValidationError
 
@@ -29,8 +29,7 @@ def apply_parameters(dag: DAG, parameters: Optional[Mapping[str, Any]]) -> None:
     unknown = [name for name in parameters if name not in dag.steps]
     if unknown:
         name = unknown[0]
-        close = difflib.get_close_matches(name, list(dag.steps), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else "."
+        hint = did_you_mean(name, dag.steps)
         raise UnknownRuntimeParameterError(
             f"Unknown step '{name}' in run parameters{hint} Steps: {', '.join(dag.steps)}."
         )
@@ -95,9 +94,22 @@ def validate_dag(dag: DAG, pipeline_name: str) -> list[str]:
             " a loader such as LoadDataFromDicts or LoadDataFromFileSystem."
         )
     columns = available_columns(dag, order)
+    # A loader with no columns at all has no rows: say so, not that columns are missing.
+    empty_after: dict[str, set[str]] = {}
     for name in order:
         step = dag.steps[name]
         if step.is_generator:
+            if columns.get(name) == set():
+                empty_after[name] = {name}
+                problems.append(
+                    f"Step '{name}' ({type(step).__name__}) has no rows: its dataset is"
+                    " empty. Give it rows, or check the data, files or split it reads."
+                )
+            continue
+        empty_after[name] = set().union(
+            *(empty_after.get(p, set()) for p in dag.predecessors[name])
+        )
+        if empty_after[name]:
             continue
         incoming = _incoming(dag, name, columns)
         if incoming is None:
@@ -106,11 +118,11 @@ def validate_dag(dag: DAG, pipeline_name: str) -> list[str]:
             if column not in incoming:
                 sources = ", ".join(f"'{p}'" for p in dag.predecessors[name])
                 mapping_hint = ""
-                close = difflib.get_close_matches(column, sorted(incoming), n=1)
-                if close:
+                match = closest(column, sorted(incoming))
+                if match is not None:
                     mapping_hint = (
-                        f" Did you mean '{close[0]}'? Map it with"
-                        f" input_mappings={{'{column}': '{close[0]}'}}."
+                        f" Did you mean '{match}'? Map it with"
+                        f" input_mappings={{'{column}': '{match}'}}."
                     )
                 problems.append(
                     f"Step '{name}' needs input column '{column}', but no step before it"

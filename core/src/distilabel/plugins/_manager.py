@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 import pluggy
 
 from distilabel import hookspecs
+from distilabel._installation import warn_if_conflicting
+from distilabel._suggest import did_you_mean
 from distilabel.errors import PluginConflictError, PluginNotAvailableError
 from distilabel.plugins._known import KNOWN_LLMS
 
@@ -165,6 +167,7 @@ class PluginRegistry:
         with self._lock:
             if self._discovered:
                 return self
+            warn_if_conflicting()
             claims: dict[str, list[LLMEntry]] = {}
             for ep, info in self._entry_points():
                 if not self._selected(info):
@@ -247,9 +250,10 @@ class PluginRegistry:
         distribution = KNOWN_LLMS.get(name)
         if distribution is not None:
             raise PluginNotAvailableError(self._missing_message(name, distribution), name=name)
+        hint = did_you_mean(name, [*self.llms, *self.conflicts, *KNOWN_LLMS])
         message = (
             f"No LLM named '{name}' is installed (module 'distilabel.llms' has no attribute"
-            f" '{name}'). Installed LLMs: {', '.join(sorted(self.llms)) or 'none'}"
+            f" '{name}'){hint} Installed LLMs: {', '.join(sorted(self.llms)) or 'none'}"
         )
         if self.skipped:
             message += (
@@ -259,6 +263,15 @@ class PluginRegistry:
         if self.broken:
             message += f"; broken plugins: {', '.join(b.plugin.name for b in self.broken)}"
         raise AttributeError(message + " (see `distilabel llms list`).")
+
+    def resolve_name(self, name: str) -> str:
+        """The registered (or known) LLM name that ``name`` spells, ignoring case:
+        ``openaillm`` -> ``OpenAILLM``; ``name`` itself when nothing matches."""
+        self.discover()
+        if name in self.llms or name in self.conflicts or name in KNOWN_LLMS:
+            return name
+        by_case = {n.lower(): n for n in [*KNOWN_LLMS, *self.conflicts, *self.llms]}
+        return by_case.get(name.lower(), name)
 
     def _missing_message(self, name: str, distribution: str) -> str:
         normalized = distribution.lower().replace("_", "-")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import urllib.parse
 from typing import Any, Callable, ClassVar, Optional, Union
@@ -14,6 +13,7 @@ from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, Pri
 from distilabel.errors import LLMCapabilityError, RuntimeParameterError
 from distilabel.llms import PRESET_CHAT_TEMPLATES, AsyncLLM, render_chat_template
 from distilabel.llms.typing import GenerateOutput
+from distilabel.logging import get_logger
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import ChatType, FormattedInput
 from distilabel_openai._errors import HINTS, OpenAIRequestError, error_detail, scrub
@@ -36,7 +36,7 @@ from distilabel_openai._transport import ChatEndpoint, ChatTransport, endpoint_f
 
 __all__ = ["OpenAILLM", "api_key_field", "base_url_field"]
 
-logger = logging.getLogger("distilabel_openai")
+logger = get_logger(__name__)
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 

@@ -14,15 +14,16 @@ so an interrupted conversion leaves nothing half-written behind.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from distilabel.logging import get_logger
+
 __all__ = ["converted_model_dir", "ensure_converted", "models_cache_dir"]
 
-_logger = logging.getLogger("distilabel.transformers")
+_logger = get_logger(__name__)
 
 
 def models_cache_dir() -> Path:

@@ -14,12 +14,13 @@ import contextlib
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Iterator, Optional, Protocol, Union
 
 from distilabel.errors import DistilabelUserError
-from distilabel.pipeline.storage._store import RunLock, StepStore
+from distilabel.pipeline.storage._store import RunLock, StepStore, writing
 from distilabel.pipeline.storage._store import check_writable as check_writable_path
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "make_run_lock",
     "make_step_store",
     "prune_children",
+    "saved_run_log",
     "write_text",
 ]
 
@@ -157,7 +159,8 @@ def locked_run_dir(run_dir: Location) -> Iterator[None]:
 def write_text(location: Location, text: str) -> None:
     """Write ``text`` (UTF-8) to the file or object ``location``."""
     if isinstance(location, Path):
-        location.write_text(text, encoding="utf-8")
+        with writing(location):
+            location.write_text(text, encoding="utf-8")
         return
     from distilabel.pipeline.storage._object_folder import ObjectFolder
 
@@ -168,7 +171,8 @@ def write_text(location: Location, text: str) -> None:
 def make_dirs(location: Location) -> None:
     """Create the folder ``location`` (object stores need none: a no-op for URLs)."""
     if isinstance(location, Path):
-        location.mkdir(parents=True)
+        with writing(location):
+            location.mkdir(parents=True)
 
 
 def prune_children(location: Location, keep: int) -> None:
@@ -183,3 +187,26 @@ def prune_children(location: Location, keep: int) -> None:
     folder = ObjectFolder(location)
     for name in folder.names()[:-keep]:
         folder.remove(name)
+
+
+RUN_LOG_NAME = "pipeline.log"
+
+
+@contextlib.contextmanager
+def saved_run_log(folder: Location) -> Iterator[Location]:
+    """Write distilabel's log records to ``<folder>/pipeline.log`` while the block runs;
+    yields that location. On a URL the log is kept in a local temporary file and
+    uploaded when the block ends (even when it raises)."""
+    from distilabel.logging import run_log
+
+    if isinstance(folder, Path):
+        with run_log(folder / RUN_LOG_NAME) as path:
+            yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="distilabel-log-") as tmp:
+        local = Path(tmp) / RUN_LOG_NAME
+        try:
+            with run_log(local):
+                yield join(folder, RUN_LOG_NAME)
+        finally:
+            write_text(join(folder, RUN_LOG_NAME), local.read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from pydantic import Field, PositiveInt, PrivateAttr
 
@@ -22,13 +22,13 @@ from distilabel.llms import LLM, AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.steps._base import Step, columns_required
+from distilabel.steps.tasks._fatal import FatalErrorGuard
+from distilabel.steps.tasks._outcome import METADATA_COLUMN, BatchOutcome, outcome_of
 from distilabel.steps.typing import Row, StepInput, StepOutput
 from distilabel.typing import FormattedInput
 
 __all__ = ["METADATA_COLUMN", "Task"]
 
-METADATA_COLUMN = "distilabel_metadata"
-"""The column where tasks record raw inputs/outputs, statistics and errors."""
 
 _logger = logging.getLogger("distilabel.steps.tasks")
 _LOGGED_ERRORS = 3
@@ -66,6 +66,7 @@ class Task(Step):
 
     _errors_logged: int = PrivateAttr(default=0)
     _declared: Any = PrivateAttr(default=None)
+    _fatal: Optional[FatalErrorGuard] = PrivateAttr(default=None)
 
     # -- to define --------------------------------------------------------------------
 
@@ -104,8 +105,9 @@ class Task(Step):
     # -- life cycle -------------------------------------------------------------------
 
     def load(self) -> None:
-        """Load the task's LLM."""
+        """Load the task's LLM (and forget fatal errors of an earlier run)."""
         super().load()
+        self._fatal = None
         self.llm.load()
 
     def unload(self) -> None:
@@ -172,19 +174,54 @@ class Task(Step):
 
     def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
         """Generate for every row and yield the rows with the output columns added."""
+        yield self.process_rows(inputs)
+
+    @property
+    def reuses_answers(self) -> bool:
+        """Whether engines may hand this task answers known from an earlier run
+        (``process_rows(..., known)``): true when ``process`` is the base one."""
+        return type(self).process is Task.process
+
+    @property
+    def fatal_guard(self) -> FatalErrorGuard:
+        """Counts this task's fatal LLM errors; tripped, the engine stops the step."""
+        if self._fatal is None:
+            self._fatal = FatalErrorGuard(self.name)
+        return self._fatal
+
+    def process_rows(
+        self, inputs: StepInput, known: Optional[Sequence[Optional[GenerateOutput]]] = None
+    ) -> list[Row]:
+        """``process`` for one batch: the rows with the output columns added.
+
+        ``known`` (one entry per row, or ``None``) holds answers of an earlier run: those
+        rows are not sent to the LLM again. Once the fatal guard has tripped nothing is
+        sent and every row records the stop.
+        """
         formatted = [self.format_row(row) for row in inputs]
-        ok = [i for i, f in enumerate(formatted) if not isinstance(f, Exception)]
         results: list[RowResult] = [
             f if isinstance(f, Exception) else ValueError("not generated") for f in formatted
         ]
-        if ok:
+        ask: list[int] = []
+        for index, fmt in enumerate(formatted):
+            answer = known[index] if known is not None else None
+            if answer is not None and not isinstance(fmt, Exception):
+                results[index] = answer
+            elif not isinstance(fmt, Exception):
+                ask.append(index)
+        guard = self.fatal_guard
+        if ask and guard.stopped is not None:
+            for index in ask:
+                results[index] = guard.stopped
+        elif ask:
             outputs = self.llm.generate_outputs_isolated(
-                [formatted[i] for i in ok],  # type: ignore[misc]
+                [formatted[i] for i in ask],  # type: ignore[misc]
                 num_generations=self.num_generations,
             )
-            for index, output in zip(ok, outputs, strict=False):
+            guard.observe_all(outputs)
+            for index, output in zip(ask, outputs, strict=False):
                 results[index] = output
-        yield self.build_rows(inputs, formatted, results)
+        return self.build_rows(inputs, formatted, results)
 
     def build_rows(
         self,
@@ -213,13 +250,19 @@ class Task(Step):
         elif self._errors_logged == _LOGGED_ERRORS + 1:
             _logger.warning("Step '%s': more rows failed; not logging each.", self.name)
 
+    def outcome(self, rows: list[Row]) -> BatchOutcome:
+        """Failed rows, their errors, tokens and repaired text of ``rows`` (this task's
+        output), in one pass."""
+        return outcome_of(self.name, rows)
+
     def count_errors(self, rows: list[Row]) -> int:
         """How many of ``rows`` (this task's output) record an error of this task."""
-        key = f"error_{self.name}"
-        return sum(
-            1 for row in rows
-            if isinstance(meta := row.get(METADATA_COLUMN), dict) and meta.get(key)
-        )
+        return self.outcome(rows).errors
+
+    def count_output_tokens(self, rows: list[Row]) -> int:
+        """Output tokens the LLM reported for ``rows`` (this task's output), for the
+        progress display's tokens/s; 0 where the backend reports none."""
+        return self.outcome(rows).output_tokens
 
 
 class _RowContext:
@@ -283,37 +326,43 @@ class _RowContext:
     def _rows_general(
         self, row: Row, formatted: Optional[FormattedInput], result: RowResult
     ) -> list[Row]:
+        error: Optional[str] = None
         logprobs: Optional[list[Any]] = None
         statistics: dict[str, list[Any]] = {}
-        outputs: list[dict[str, Any]] = []
-        errors: list[Optional[str]] = []
         if isinstance(result, Exception):
-            # A failed row: empty outputs, the error, and the raw texts when the failure
-            # kept them (an answer that never followed its structured output).
+            generations: list[Optional[str]] = [None] * self.num_generations
             error = f"{type(result).__name__}: {result}"
-            kept: list[Optional[str]] = list(getattr(result, "raw_outputs", None) or [])
-            generations: list[Optional[str]] = (kept + [None] * self.num_generations)[
-                : self.num_generations
-            ]
-            outputs = [dict(self.empty_outputs) for _ in generations]
-            errors = [error] * len(generations)
+            # An unusable answer (InvalidLLMOutputError) keeps what the LLM returned; an
+            # answer that never followed its structured output keeps its texts.
+            kept: list[Any] = list(getattr(result, "raw_outputs", None) or [])
+            raw: Any = getattr(result, "raw", None)
+            if kept:
+                raws: list[Any] = (kept + [None] * self.num_generations)[: self.num_generations]
+                raw = raws
+            else:
+                raws = [raw] * self.num_generations
+                if raw is None:
+                    raw = generations
         else:
             generations = result["generations"]
+            raw = raws = generations
             statistics = result.get("statistics") or {}  # type: ignore[assignment]
             logprobs = result.get("logprobs")
-            for generation in generations:
-                try:
-                    outputs.append(self.task.format_output(generation, row))
-                    errors.append(None)
-                except Exception as exc:
-                    outputs.append(dict(self.empty_outputs))
-                    errors.append(f"{type(exc).__name__}: {exc}")
+        outputs: list[dict[str, Any]] = []
+        errors: list[Optional[str]] = []
+        for generation in generations:
+            try:
+                outputs.append(self.task.format_output(generation, row))
+                errors.append(error)
+            except Exception as exc:
+                outputs.append(dict(self.empty_outputs))
+                errors.append(error or f"{type(exc).__name__}: {exc}")
         previous = row.get(METADATA_COLUMN)
         base_meta: dict[str, Any] = previous if isinstance(previous, dict) else {}
         if len(outputs) == 1 and not self.group:  # the common case, kept lean
             meta = dict(base_meta)
             if self.raw_output_key:
-                meta[self.raw_output_key] = generations[0]
+                meta[self.raw_output_key] = raws[0]
             if self.raw_input_key:
                 meta[self.raw_input_key] = _raw_input(formatted)
             if statistics:
@@ -331,7 +380,7 @@ class _RowContext:
             return [new]
         if self.group:
             meta = dict(base_meta)
-            self._fill(meta, formatted, generations, statistics, logprobs)
+            self._fill(meta, formatted, raw, statistics, logprobs)
             first_error = next((e for e in errors if e), None)
             if first_error:
                 meta[self.error_key] = first_error
@@ -345,7 +394,7 @@ class _RowContext:
         for index, columns in enumerate(outputs):
             meta = dict(base_meta)
             self._fill(
-                meta, formatted, generations[index],
+                meta, formatted, raws[index],
                 {k: v[index] if index < len(v) else None for k, v in statistics.items()},
                 logprobs[index] if logprobs is not None and index < len(logprobs) else None,
             )
