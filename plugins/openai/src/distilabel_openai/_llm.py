@@ -31,6 +31,7 @@ from distilabel_openai._structured import (
     as_json_object,
     from_structured,
     rejects_json_schema,
+    to_response_format,
 )
 from distilabel_openai._transport import ChatEndpoint, ChatTransport, endpoint_from_client
 
@@ -268,7 +269,7 @@ class OpenAILLM(AsyncLLM):
         spec = prepared.structured_output
         fmt: Optional[dict[str, Any]] = (
             from_structured(spec) if spec is not None and (own or response_format is None)
-            else response_format  # type: ignore[assignment]  # validated into a dict
+            else to_response_format(response_format)
         )
         completions = await self._complete_formatted(
             body, fmt, num_generations, logprobs, text=not prepared.is_chat

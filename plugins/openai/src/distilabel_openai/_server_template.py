@@ -8,15 +8,16 @@ gives the template (or a preset) instead.
 from __future__ import annotations
 
 import json
-import logging
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Optional
 
+from distilabel.logging import get_logger
+
 __all__ = ["server_chat_template"]
 
-_logger = logging.getLogger("distilabel_openai")
+_logger = get_logger(__name__)
 
 
 def server_chat_template(base_url: str, api_key: str, timeout: float = 5.0) -> Optional[str]:

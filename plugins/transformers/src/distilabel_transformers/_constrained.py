@@ -1,7 +1,7 @@
 """Constrained decoding for ``TransformersLLM``, with llguidance.
 
 Why llguidance (measured with ``benchmarks/bench_structured_libs.py`` on the embedded
-model, see docs/structured-output.md): xgrammar, llguidance and outlines all mask a
+model, see docs/prompts-and-structured-output.md): xgrammar, llguidance and outlines all mask a
 decoding step of a batch of 8 in 1.5-3 ms, about 1% of the step, and all gave 8/8 valid
 answers; llguidance compiles a schema in milliseconds (outlines builds an index per
 schema: 0.4-0.8 s here, which a per-row ``structured_output`` column pays per new schema),
