@@ -46,6 +46,7 @@ def dry_run(
                 {name: StepRows.from_list(rows.to_list()) for name, rows in result.items()},
                 pipeline_yaml=result.pipeline_yaml,
                 complete=result.complete,
+                summary=result.summary,
             )
         finally:
             pipeline._cache_dir = saved_cache
