@@ -14,6 +14,7 @@ __all__ = [
     "LLMCapabilityError",
     "LLMNotLoadedError",
     "LLMRequestError",
+    "MissingRequirementsError",
     "PluginConflictError",
     "PluginNotAvailableError",
     "RuntimeParameterError",
@@ -28,6 +29,10 @@ class DistilabelError(Exception):
 
 class DistilabelUserError(DistilabelError, ValueError):
     """Raised when user input (parameters, configuration, data) is invalid."""
+
+
+class MissingRequirementsError(DistilabelUserError, ModuleNotFoundError):
+    """Raised before a run when packages the pipeline requires are missing or too old."""
 
 
 class LLMNotLoadedError(DistilabelError, RuntimeError):
