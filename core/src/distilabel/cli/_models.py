@@ -15,7 +15,7 @@ from typing import Any
 
 from distilabel.errors import DistilabelUserError
 
-__all__ = ["register"]
+__all__ = ["describe_model_class", "register"]
 
 
 _EXAMPLES = {"llms": "OpenAILLM", "embeddings": "SentenceTransformerEmbeddings"}
@@ -116,7 +116,7 @@ def _info(kind: str, args: argparse.Namespace) -> int:
     except (ImportError, AttributeError) as exc:
         raise DistilabelUserError(str(exc)) from None
     entry = registry.models[name]
-    params = _describe_class(cls)
+    params = describe_model_class(cls)
     if args.json:
         print(json.dumps({"name": entry.name, "kind": _entry_kind(entry),
                           "distribution": entry.plugin.distribution,
@@ -132,8 +132,10 @@ def _info(kind: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe_class(cls: Any) -> list[dict[str, Any]]:
-    """Runtime parameters of a model class, without building (or loading) an instance."""
+def describe_model_class(cls: Any) -> list[dict[str, Any]]:
+    """Runtime parameters of a model class (LLM or embedding model), without building (or
+    loading) an instance (``distilabel llms|embeddings info`` and the docs' components
+    gallery)."""
     return [
         dict(cls.describe_runtime_parameter(name, default))
         for name, (info, _) in cls.runtime_parameter_fields().items()

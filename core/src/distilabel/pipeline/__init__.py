@@ -24,13 +24,24 @@ if TYPE_CHECKING:
     from distilabel.pipeline._dag import PipelineValidationError
     from distilabel.pipeline._engine import StepFailedError
     from distilabel.pipeline._pipeline import Pipeline
+    from distilabel.pipeline._summary import RunSummary, StepSummary, TooManyFailedRowsError
 
-__all__ = ["Pipeline", "PipelineValidationError", "StepFailedError"]
+__all__ = [
+    "Pipeline",
+    "PipelineValidationError",
+    "RunSummary",
+    "StepFailedError",
+    "StepSummary",
+    "TooManyFailedRowsError",
+]
 
 _LAZY = {
     "Pipeline": "distilabel.pipeline._pipeline",
     "PipelineValidationError": "distilabel.pipeline._dag",
+    "RunSummary": "distilabel.pipeline._summary",
     "StepFailedError": "distilabel.pipeline._engine",
+    "StepSummary": "distilabel.pipeline._summary",
+    "TooManyFailedRowsError": "distilabel.pipeline._summary",
 }
 
 
