@@ -5,9 +5,9 @@ LLM plugins declare entry points in ``distilabel.llms``, embedding-model plugins
 built by the same code. Each entry point is loaded on its own: one that fails to import,
 or whose hook raises, is recorded as a ``BrokenPlugin`` and the others still work. Two
 plugins registering the same model name make that name a ``NameConflict`` (using it
-raises an error naming both distributions). ``DISTILABEL_PLUGINS`` selects what loads: ``all`` (default), ``none``,
-or a comma-separated list of entry-point or distribution names. Discovery runs once per
-process and imports plugin modules only, never backend SDKs.
+raises an error naming both distributions). ``DISTILABEL_PLUGINS`` selects what loads:
+``all`` (default), ``none``, or a comma-separated list of entry-point or distribution
+names. Discovery runs once per process and imports plugin modules only, never backend SDKs.
 """
 
 from __future__ import annotations

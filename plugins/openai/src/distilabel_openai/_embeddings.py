@@ -131,18 +131,28 @@ class OpenAIEmbeddings(Embeddings):
                 f"OpenAIEmbeddings: {self.base_url} returned {len(data)} embeddings for"
                 f" {len(texts)} texts."
             )
+        if len(texts) > 1 and any(_per_token(item.embedding) for item in data):
+            # A server that does not pool answers one vector per token, and
+            # llama-cpp-python's server (0.3.x) then reads every text after the first from
+            # the wrong offset; one text per request is exact.
+            return [vector for text in texts for vector in self._request([text])]
         return [_one_vector(item.embedding, self) for item in data]
+
+
+def _per_token(embedding: Any) -> bool:
+    return bool(embedding) and isinstance(embedding[0], list)
 
 
 def _one_vector(embedding: Any, owner: OpenAIEmbeddings) -> list[float]:
     """The vector of one answer item. A server serving a model that declares no pooling
     (llama-cpp-python's server on a chat GGUF) answers one vector per token: those are
     mean-pooled here, and that is logged once per model."""
-    if embedding and isinstance(embedding[0], list):
+    if _per_token(embedding):
         if not owner.__pydantic_private__.get("_pooled_logged"):  # type: ignore[union-attr]
             _logger.info(
                 "%s: %s answered one vector per token for model '%s'; mean-pooling them"
-                " (start the server with a pooling type to get one vector per text).",
+                " and sending one text per request (start the server with a pooling type"
+                " to get one vector per text).",
                 type(owner).__name__, owner.base_url, owner.model,
             )
             owner.__pydantic_private__["_pooled_logged"] = True  # type: ignore[index]
