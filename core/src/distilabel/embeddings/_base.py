@@ -88,6 +88,10 @@ class Embeddings(RuntimeParametersModel, Serializable, ABC):
                 " `pipeline.run(parameters={step_name: {'embeddings': {...}}})`)."
             )
 
+    def _check_capabilities(self) -> None:
+        """The load wrapper shared with ``LLM`` calls it; embedding models declare no
+        optional capabilities to check."""
+
     def _after_load(self) -> None:
         self._loaded = True
 
