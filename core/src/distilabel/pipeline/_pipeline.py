@@ -409,6 +409,8 @@ class Pipeline:
             snapshot = join(target, f"{name}.batches.jsonl")
             store.snapshot(snapshot)
             data[name] = StepRows(snapshot, store.committed_rows, layout="batches")
+            if isinstance(target, Path):
+                data[name].hold(target)
         return Distiset(data, pipeline_yaml=yaml_text, complete=complete, log=log)
 
     # -- serialization ------------------------------------------------------------------
