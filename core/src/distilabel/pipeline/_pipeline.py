@@ -75,6 +75,10 @@ _logger = logging.getLogger("distilabel.pipeline")
 _KEEP_SNAPSHOTS = 5
 
 
+def _is_url(path: Union[str, os.PathLike[str]]) -> bool:
+    return isinstance(path, str) and "://" in path
+
+
 class Pipeline:
     """A named DAG of steps, run locally with durable, resumable progress.
 
@@ -448,7 +452,7 @@ class Pipeline:
     @classmethod
     def from_yaml(cls, path: Union[str, os.PathLike[str]]) -> Pipeline:
         """Load a pipeline saved as YAML (or JSON, which is YAML too)."""
-        return cls.from_dict(read_config(Path(path)))
+        return cls.from_dict(read_config(str(path) if _is_url(path) else Path(path)))
 
     from_json = from_yaml
     from_file = from_yaml
