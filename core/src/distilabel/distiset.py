@@ -467,6 +467,7 @@ class Distiset(dict):  # type: ignore[type-arg]
                 if len(example) > 2000:
                     example = example[:2000] + "\n..."
                 lines += ["```json", example, "```", ""]
+        lines += self._tokens_section()
         if script is not None:
             lines += ["## Reproduce", "", f"The script that built it is `{script}`:", "",
                       "```bash", f"python {script}", "```", ""]
@@ -474,6 +475,22 @@ class Distiset(dict):  # type: ignore[type-arg]
             lines += ["## Reproduce", "", "The pipeline is in `pipeline.yaml`:", "", "```bash",
                       "distilabel pipeline run --config pipeline.yaml", "```", ""]
         return "\n".join(lines)
+
+    def _tokens_section(self) -> list[str]:
+        """The card's token table: per step and model, then the run's total."""
+        summary = self.summary
+        if summary is None or not (summary.input_tokens or summary.output_tokens):
+            return []
+        lines = ["## Tokens", "", "| step | model | input tokens | output tokens |",
+                 "|---|---|---:|---:|"]
+        for name, step in summary.steps.items():
+            if step.input_tokens or step.output_tokens:
+                model = f"`{step.model}`" + (" (batch)" if step.batch else "") \
+                    if step.model else ""
+                lines.append(f"| `{name}` | {model} | {step.input_tokens} |"
+                             f" {step.output_tokens} |")
+        lines += [f"| total | | {summary.input_tokens} | {summary.output_tokens} |", ""]
+        return lines
 
 
 def _main_script() -> Path:

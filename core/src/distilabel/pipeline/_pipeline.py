@@ -43,6 +43,7 @@ from distilabel.pipeline._summary import (
     build_summary,
     check_failed_fraction,
     log_summary,
+    step_models,
     too_many_failed_rows,
 )
 from distilabel.pipeline._validate import apply_parameters, validate_dag
@@ -383,6 +384,7 @@ class Pipeline:
                     complete=complete and failure is None,
                     error=str(failure) if failure is not None else None,
                     max_failed_fraction=options.max_failed_fraction,
+                    models=step_models(self.dag.steps),
                 )
                 log_summary(summary)
                 if isinstance(failure, StepFailedError):
