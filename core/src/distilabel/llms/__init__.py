@@ -30,8 +30,16 @@ if TYPE_CHECKING:
         split_system,
     )
     from distilabel.llms._base import LLM, AsyncLLM
+    from distilabel.llms._chat_template import PRESET_CHAT_TEMPLATES, render_chat_template
     from distilabel.llms._limiter import RequestLimiter
     from distilabel.llms._outputs import InvalidLLMOutputError
+    from distilabel.llms._prompts import (
+        MAGPIE_PRE_QUERY_TEMPLATES,
+        ChatRenderer,
+        LLMInput,
+        magpie_prompt,
+    )
+    from distilabel.llms._structured import StructuredOutput, StructuredOutputError
     from distilabel_anthropic import (  # type: ignore[import-not-found,unused-ignore]
         AnthropicLLM as AnthropicLLM,
     )
@@ -96,6 +104,14 @@ __all__ = [
     "require_api_key",
     "sdk_retrier",
     "split_system",
+    "MAGPIE_PRE_QUERY_TEMPLATES",
+    "PRESET_CHAT_TEMPLATES",
+    "ChatRenderer",
+    "LLMInput",
+    "StructuredOutput",
+    "StructuredOutputError",
+    "magpie_prompt",
+    "render_chat_template",
 ]
 
 _LAZY = {
@@ -112,6 +128,14 @@ _LAZY = {
     "require_api_key": "distilabel.llms._api",
     "sdk_retrier": "distilabel.llms._api",
     "split_system": "distilabel.llms._api",
+    "ChatRenderer": "distilabel.llms._prompts",
+    "LLMInput": "distilabel.llms._prompts",
+    "MAGPIE_PRE_QUERY_TEMPLATES": "distilabel.llms._prompts",
+    "magpie_prompt": "distilabel.llms._prompts",
+    "PRESET_CHAT_TEMPLATES": "distilabel.llms._chat_template",
+    "render_chat_template": "distilabel.llms._chat_template",
+    "StructuredOutput": "distilabel.llms._structured",
+    "StructuredOutputError": "distilabel.llms._structured",
 }
 
 

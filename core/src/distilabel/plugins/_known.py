@@ -1,4 +1,4 @@
-"""Well-known LLM names, the distribution that provides each, and how to install it.
+"""Well-known model names, the distribution that provides each, and how to install it.
 
 ``from distilabel.llms import OpenAILLM`` without ``distilabel-openai`` installed should
 say what to install, not merely that a name is missing. Every distribution named here is
@@ -10,7 +10,7 @@ someone else's.
 
 from __future__ import annotations
 
-__all__ = ["KNOWN_LLMS", "KNOWN_PLUGIN_DIRS", "install_hint"]
+__all__ = ["KNOWN_EMBEDDINGS", "KNOWN_LLMS", "KNOWN_PLUGIN_DIRS", "install_hint"]
 
 KNOWN_PLUGIN_DIRS: dict[str, str] = {
     "distilabel-openai": "plugins/openai",
@@ -53,12 +53,19 @@ KNOWN_LLMS: dict[str, str] = {
 def install_hint(distribution: str) -> str:
     """The command that installs ``distribution`` (a key of ``KNOWN_PLUGIN_DIRS``).
 
-    Raises:
-        KeyError: ``distribution`` is not one this repository ships.
     """
-    directory = KNOWN_PLUGIN_DIRS[distribution]
+    directory = KNOWN_PLUGIN_DIRS.get(distribution)
+    if directory is None:
+        # Not built here (yet): the name other projects publish it under.
+        return f"pip install {distribution}"
     return (
         f"pip install ./{directory} (run in a checkout of the distilabel repository; the"
         f" package is built from its {directory} directory and is not published on a"
         " package index)"
     )
+
+KNOWN_EMBEDDINGS: dict[str, str] = {
+    "SentenceTransformerEmbeddings": "distilabel-sentence-transformers",
+    "LlamaCppEmbeddings": "distilabel-llamacpp",
+    "OpenAIEmbeddings": "distilabel-openai",
+}
