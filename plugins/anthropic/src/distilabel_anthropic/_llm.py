@@ -105,6 +105,11 @@ class AnthropicLLM(AsyncLLM):
             The answers' texts and, per answer, ``input_tokens`` and ``output_tokens``.
         """
         messages = input[0] if isinstance(input, tuple) else input
+        if isinstance(messages, str):
+            raise ValueError(
+                "AnthropicLLM takes conversations, not raw prompt strings: the API applies"
+                " the model's chat template itself. Give a list of messages."
+            )
         system, turns = split_system(messages)
         request: dict[str, Any] = {"model": self.model, "messages": turns,
                                    "max_tokens": max_tokens}

@@ -153,6 +153,11 @@ class _GenAILLM(AsyncLLM):
             The texts and, per answer, ``input_tokens`` and ``output_tokens``.
         """
         messages = input[0] if isinstance(input, tuple) else input
+        if isinstance(messages, str):
+            raise ValueError(
+                f"{type(self).__name__} takes conversations, not raw prompt strings: the"
+                " API applies the model's chat template itself. Give a list of messages."
+            )
         system, contents = _contents(messages)
         config: dict[str, Any] = {
             "system_instruction": system, "max_output_tokens": max_output_tokens,
