@@ -41,6 +41,7 @@ NON_OUTPUT_FIELDS = frozenset(
         "add_raw_input",
         "add_raw_output",
         "verbose",
+        "use_cache",
     }
 )
 """Field names that never change a step's rows (at the step's and its LLM's level).
