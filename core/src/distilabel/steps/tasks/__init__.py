@@ -1,7 +1,7 @@
 """Tasks: steps that call an LLM for each row.
 
-``Task`` is the base class; ``TextGeneration``, ``ChatGeneration`` and
-``GenerateEmbeddings`` are ready to use. Names resolve on first access (PEP 562).
+``Task`` is the base class; the rest are ready to use (``docs/tasks/`` has a page for
+each). Names resolve on first access (PEP 562).
 """
 
 from __future__ import annotations
@@ -13,10 +13,28 @@ from distilabel._lazy import lazy_attributes
 if TYPE_CHECKING:
     from distilabel.steps.tasks._base import METADATA_COLUMN, Task
     from distilabel.steps.tasks.chat_generation import ChatGeneration
+    from distilabel.steps.tasks.evol_quality import EvolQuality
     from distilabel.steps.tasks.generate_embeddings import GenerateEmbeddings
+    from distilabel.steps.tasks.genstruct import Genstruct
+    from distilabel.steps.tasks.instruction_backtranslation import InstructionBacktranslation
+    from distilabel.steps.tasks.self_instruct import SelfInstruct
+    from distilabel.steps.tasks.sentence_pair import GenerateSentencePair
+    from distilabel.steps.tasks.text_classification import TextClassification
     from distilabel.steps.tasks.text_generation import TextGeneration
 
-__all__ = ["METADATA_COLUMN", "ChatGeneration", "GenerateEmbeddings", "Task", "TextGeneration"]
+__all__ = [
+    "ChatGeneration",
+    "EvolQuality",
+    "GenerateEmbeddings",
+    "GenerateSentencePair",
+    "Genstruct",
+    "InstructionBacktranslation",
+    "METADATA_COLUMN",
+    "SelfInstruct",
+    "Task",
+    "TextClassification",
+    "TextGeneration",
+]
 
 _LAZY = {
     "METADATA_COLUMN": "distilabel.steps.tasks._base",
@@ -24,6 +42,12 @@ _LAZY = {
     "ChatGeneration": "distilabel.steps.tasks.chat_generation",
     "GenerateEmbeddings": "distilabel.steps.tasks.generate_embeddings",
     "TextGeneration": "distilabel.steps.tasks.text_generation",
+    "EvolQuality": "distilabel.steps.tasks.evol_quality",
+    "GenerateSentencePair": "distilabel.steps.tasks.sentence_pair",
+    "Genstruct": "distilabel.steps.tasks.genstruct",
+    "InstructionBacktranslation": "distilabel.steps.tasks.instruction_backtranslation",
+    "SelfInstruct": "distilabel.steps.tasks.self_instruct",
+    "TextClassification": "distilabel.steps.tasks.text_classification",
 }
 
 
