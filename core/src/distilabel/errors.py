@@ -11,8 +11,10 @@ __all__ = [
     "DistilabelError",
     "DistilabelUserError",
     "FatalLLMError",
+    "LLMCapabilityError",
     "LLMNotLoadedError",
     "LLMRequestError",
+    "MissingRequirementsError",
     "PluginConflictError",
     "PluginNotAvailableError",
     "RuntimeParameterError",
@@ -29,8 +31,17 @@ class DistilabelUserError(DistilabelError, ValueError):
     """Raised when user input (parameters, configuration, data) is invalid."""
 
 
+class MissingRequirementsError(DistilabelUserError, ModuleNotFoundError):
+    """Raised before a run when packages the pipeline requires are missing or too old."""
+
+
 class LLMNotLoadedError(DistilabelError, RuntimeError):
     """Raised when an LLM is used before its ``load()`` method was called."""
+
+
+class LLMCapabilityError(DistilabelUserError):
+    """Raised when an LLM is asked for something its backend cannot do (raw prompts, a
+    structured-output format); the message names the LLM and what to use instead."""
 
 
 class RuntimeParameterError(DistilabelUserError):

@@ -10,14 +10,14 @@ from typing import Any, Callable, ClassVar, Optional, Union
 
 from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
 
-from distilabel.errors import RuntimeParameterError
-from distilabel.llms import AsyncLLM
+from distilabel.errors import LLMCapabilityError, RuntimeParameterError
+from distilabel.llms import PRESET_CHAT_TEMPLATES, AsyncLLM, render_chat_template
 from distilabel.llms.typing import GenerateOutput
 from distilabel.logging import get_logger
 from distilabel.runtime_parameters import RuntimeParameter
-from distilabel.typing import FormattedInput
+from distilabel.typing import ChatType, FormattedInput
 from distilabel_openai._errors import HINTS, OpenAIRequestError, error_detail, scrub
-from distilabel_openai._request import chat_body, split_input
+from distilabel_openai._request import chat_body
 from distilabel_openai._response import (
     Completion,
     MalformedResponseError,
@@ -25,9 +25,11 @@ from distilabel_openai._response import (
     read_completion,
 )
 from distilabel_openai._retry import backoff_delay, is_retryable_status, parse_retry_after
+from distilabel_openai._server_template import server_chat_template
 from distilabel_openai._structured import (
     ResponseFormat,
     as_json_object,
+    from_structured,
     rejects_json_schema,
     to_response_format,
 )
@@ -74,6 +76,12 @@ class OpenAILLM(AsyncLLM):
     pooled connection per LLM; 429s, 5xx answers, timeouts and dropped connections are
     retried with backoff, and rate limiting (429) lowers the concurrency by itself.
 
+    Raw prompt strings and Magpie pre-query templates go to ``/v1/completions`` as text:
+    the conversation before a Magpie turn is rendered with ``chat_template`` (the model's
+    template, or a preset name), read from the server when it publishes it (llama.cpp's
+    ``/props``). Structured output (``{"format": "json", ...}``) is sent as
+    ``response_format``; the API has no regex form.
+
     Example:
         >>> llm = OpenAILLM(model="gpt-4o-mini")  # OPENAI_API_KEY from the environment
         >>> llm.load()
@@ -88,7 +96,17 @@ class OpenAILLM(AsyncLLM):
     rather than ``{"type": "json_schema", ...}``. Detected automatically when a server
     rejects the latter."""
 
+    supports_raw_prompts: ClassVar[bool] = True
+    structured_output_formats: ClassVar[Optional[frozenset[str]]] = frozenset({"json"})
+
     model: str = Field(description="The model to ask for, e.g. 'gpt-4o-mini'.")
+    chat_template: Optional[RuntimeParameter[str]] = Field(
+        default=None,
+        description="The model's chat template (Jinja) or a preset name ("
+        + ", ".join(PRESET_CHAT_TEMPLATES) + "), used to build Magpie prompts for"
+        " /v1/completions; None reads it from the server when it publishes one"
+        " (llama.cpp's /props).",
+    )
     base_url: Optional[RuntimeParameter[str]] = base_url_field("OPENAI_BASE_URL", OPENAI_BASE_URL)
     api_key: Optional[RuntimeParameter[SecretStr]] = api_key_field("OPENAI_API_KEY")
     max_retries: RuntimeParameter[NonNegativeInt] = Field(
@@ -109,6 +127,7 @@ class OpenAILLM(AsyncLLM):
     _transport: Optional[ChatTransport] = PrivateAttr(default=None)
     _n_ignored: bool = PrivateAttr(default=False)
     _json_object_schemas: bool = PrivateAttr(default=False)
+    _template: Optional[str] = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
@@ -128,6 +147,36 @@ class OpenAILLM(AsyncLLM):
         self._transport = ChatTransport(self._build_endpoint(key), timeout=self.timeout or 120.0)
         self._n_ignored = False
         self._json_object_schemas = self.schema_as_json_object
+        self._template = self._find_chat_template(key)
+
+    def _find_chat_template(self, api_key: str) -> Optional[str]:
+        """The template Magpie prompts are rendered with, when they need one.
+
+        Raises:
+            LLMCapabilityError: Magpie asks for the model's own template and neither
+                ``chat_template`` nor the server gives it.
+        """
+        if self.chat_template is not None:
+            return self.chat_template
+        if not self.use_magpie_template:
+            return None
+        preset = self.magpie_pre_query_template
+        if preset in PRESET_CHAT_TEMPLATES:
+            return preset
+        found = server_chat_template(self.base_url or "", api_key)
+        if found is None and preset is None:
+            raise LLMCapabilityError(
+                f"{type(self).__name__}: Magpie (use_magpie_template=True) needs the model's"
+                f" chat template, and the server at {self.base_url} does not publish it. Set"
+                " `chat_template` to the model's template (or a preset:"
+                f" {', '.join(PRESET_CHAT_TEMPLATES)}), or `magpie_pre_query_template` to a"
+                " preset."
+            )
+        return found
+
+    def _render(self, messages: ChatType, add_generation_prompt: bool) -> str:
+        assert self._template is not None
+        return render_chat_template(self._template, messages, add_generation_prompt)
 
     def unload(self) -> None:
         """Close the connection pool."""
@@ -178,8 +227,8 @@ class OpenAILLM(AsyncLLM):
         """Generate ``num_generations`` chat completions for one conversation.
 
         Args:
-            input: the conversation, or ``(conversation, json_schema)`` to ask for
-                structured output.
+            input: the conversation (or a raw prompt string, sent to ``/completions``),
+                optionally paired with a structured-output request.
             num_generations: how many completions; sent as ``n`` in one request (servers
                 that ignore ``n`` get the missing ones as separate requests).
             max_new_tokens: the most tokens to generate per completion.
@@ -205,31 +254,42 @@ class OpenAILLM(AsyncLLM):
         Raises:
             OpenAIRequestError: the request failed for good; the message says why.
         """
-        messages, schema = split_input(input)
+        prepared = self.prepare_input(input)
+        content: Union[list[Any], str] = (
+            prepared.messages if prepared.is_chat  # type: ignore[assignment]
+            else prepared.text(self._render if self._template is not None else None)
+        )
         body = chat_body(
-            self.model, messages, {self._max_tokens_key(): max_new_tokens},
+            self.model, content, {self._max_tokens_key(): max_new_tokens},
             temperature=temperature, top_p=top_p, frequency_penalty=frequency_penalty,
             presence_penalty=presence_penalty, stop=stop, logprobs=logprobs,
             top_logprobs=top_logprobs, seed=seed, extra_body=extra_body,
         )
-        fmt = to_response_format(schema if schema is not None else response_format)
-        completions = await self._complete_formatted(body, fmt, num_generations, logprobs)
+        own = isinstance(input, tuple) and input[1] is not None
+        spec = prepared.structured_output
+        fmt: Optional[dict[str, Any]] = (
+            from_structured(spec) if spec is not None and (own or response_format is None)
+            else to_response_format(response_format)
+        )
+        completions = await self._complete_formatted(
+            body, fmt, num_generations, logprobs, text=not prepared.is_chat
+        )
         return merge_completions(completions, num_generations, logprobs)
 
     async def _complete_formatted(
         self, body: dict[str, Any], response_format: Optional[dict[str, Any]], n: int,
-        logprobs: bool,
+        logprobs: bool, text: bool = False,
     ) -> list[Completion]:
         """``_complete`` with structured output; switches to the ``json_object`` schema form
         for good when a server rejects ``json_schema``."""
         if response_format is None:
-            return await self._complete(body, n, logprobs)
+            return await self._complete(body, n, logprobs, text)
         use_object_form = self._json_object_schemas
         body["response_format"] = as_json_object(response_format) if use_object_form else (
             response_format
         )
         try:
-            return await self._complete(body, n, logprobs)
+            return await self._complete(body, n, logprobs, text)
         except OpenAIRequestError as exc:
             if use_object_form or not exc.rejected_json_schema:
                 raise
@@ -241,16 +301,19 @@ class OpenAILLM(AsyncLLM):
                 type(self).__name__, self.base_url,
             )
         body["response_format"] = as_json_object(response_format)
-        return await self._complete(body, n, logprobs)
+        return await self._complete(body, n, logprobs, text)
 
-    async def _complete(self, body: dict[str, Any], n: int, logprobs: bool) -> list[Completion]:
+    async def _complete(
+        self, body: dict[str, Any], n: int, logprobs: bool, text: bool = False
+    ) -> list[Completion]:
+        url = self._transport.endpoint.completions_url if text and self._transport else None
         single = json.dumps(body, separators=(",", ":")).encode()
         if n <= 1:
-            return [self._read(await self._post(single), logprobs)]
+            return [self._read(await self._post(single, url), logprobs, text)]
         if self._n_ignored:
-            return await self._separately(single, n, logprobs)
+            return await self._separately(single, n, logprobs, url, text)
         batched = json.dumps({**body, "n": n}, separators=(",", ":")).encode()
-        first = self._read(await self._post(batched), logprobs)
+        first = self._read(await self._post(batched, url), logprobs, text)
         missing = n - len(first.texts)
         if missing <= 0:
             return [first]
@@ -259,15 +322,18 @@ class OpenAILLM(AsyncLLM):
             "%s: %s returned %d of %d choices (it ignores `n`); sending the rest as separate"
             " requests from now on.", type(self).__name__, self.model, len(first.texts), n,
         )
-        return [first, *await self._separately(single, missing, logprobs)]
+        return [first, *await self._separately(single, missing, logprobs, url, text)]
 
-    async def _separately(self, payload: bytes, count: int, logprobs: bool) -> list[Completion]:
-        answers = await asyncio.gather(*(self._post(payload) for _ in range(count)))
-        return [self._read(a, logprobs) for a in answers]
+    async def _separately(
+        self, payload: bytes, count: int, logprobs: bool, url: Optional[str] = None,
+        text: bool = False,
+    ) -> list[Completion]:
+        answers = await asyncio.gather(*(self._post(payload, url) for _ in range(count)))
+        return [self._read(a, logprobs, text) for a in answers]
 
-    def _read(self, data: Any, logprobs: bool) -> Completion:
+    def _read(self, data: Any, logprobs: bool, text: bool = False) -> Completion:
         try:
-            completion = read_completion(data, logprobs)
+            completion = read_completion(data, logprobs, text)
         except MalformedResponseError as exc:
             raise self._failure(f"unexpected response: {exc}", 200, 1, retryable=False) from None
         if not completion.texts:
@@ -276,8 +342,9 @@ class OpenAILLM(AsyncLLM):
 
     # -- one request, with retries -------------------------------------------------------------
 
-    async def _post(self, payload: bytes) -> Any:
-        """POST ``payload`` until it succeeds or retrying is pointless; return decoded JSON."""
+    async def _post(self, payload: bytes, url: Optional[str] = None) -> Any:
+        """POST ``payload`` (to ``url``, by default chat completions) until it succeeds or
+        retrying is pointless; return decoded JSON."""
         import aiohttp
 
         transport = self._transport
@@ -290,7 +357,7 @@ class OpenAILLM(AsyncLLM):
             status: Optional[int] = None
             retry_after: Optional[float] = None
             try:
-                answer = await transport.post(payload)
+                answer = await transport.post(payload, url)
             except (asyncio.TimeoutError, TimeoutError):
                 problem = f"no answer within timeout={self.timeout:g} s"
             except aiohttp.ClientError as exc:

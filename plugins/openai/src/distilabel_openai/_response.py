@@ -29,14 +29,16 @@ class Completion:
     logprobs: list[TokenLogprobs] = field(default_factory=list)
 
 
-def read_completion(data: Any, want_logprobs: bool) -> Completion:
+def read_completion(data: Any, want_logprobs: bool, text: bool = False) -> Completion:
     """Extract texts, per-choice output token counts, prompt tokens and logprobs.
 
     ``usage.completion_tokens`` counts all choices together; per choice it is exact with
     one choice or with logprobs (one entry per token), and otherwise shared out evenly.
+    ``text`` reads a text completion (``POST /completions``: ``choices[].text``).
 
     Raises:
-        MalformedResponseError: no ``choices`` list, or a choice without a ``message``.
+        MalformedResponseError: no ``choices`` list, or a choice without a ``message``
+            (without ``text`` for a text completion).
     """
     if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
         keys = sorted(data) if isinstance(data, dict) else type(data).__name__
@@ -45,13 +47,20 @@ def read_completion(data: Any, want_logprobs: bool) -> Completion:
     texts: list[Optional[str]] = []
     token_lists: list[Optional[list[Any]]] = []
     for choice in choices:
-        message = choice.get("message") if isinstance(choice, dict) else None
-        if not isinstance(message, dict):
-            raise MalformedResponseError("a choice in the response has no 'message'")
-        content = message.get("content")
+        if text:
+            if not isinstance(choice, dict) or "text" not in choice:
+                raise MalformedResponseError("a choice in the response has no 'text'")
+            content = choice["text"]
+            lp = choice.get("logprobs")
+            token_lists.append(_text_logprobs(lp) if isinstance(lp, dict) else None)
+        else:
+            message = choice.get("message") if isinstance(choice, dict) else None
+            if not isinstance(message, dict):
+                raise MalformedResponseError("a choice in the response has no 'message'")
+            content = message.get("content")
+            lp = choice.get("logprobs")
+            token_lists.append(lp.get("content") if isinstance(lp, dict) else None)
         texts.append(content if isinstance(content, str) else None)
-        lp = choice.get("logprobs")
-        token_lists.append(lp.get("content") if isinstance(lp, dict) else None)
     usage = data.get("usage")
     if not isinstance(usage, dict):
         usage = {}
@@ -65,6 +74,26 @@ def read_completion(data: Any, want_logprobs: bool) -> Completion:
     if want_logprobs:
         completion.logprobs = [_token_logprobs(tokens) for tokens in token_lists]
     return completion
+
+
+def _text_logprobs(lp: dict[str, Any]) -> Optional[list[Any]]:
+    """A text completion's logprobs (parallel ``tokens`` / ``token_logprobs`` /
+    ``top_logprobs`` lists) in the chat shape (one dict per token)."""
+    tokens = lp.get("tokens")
+    if not isinstance(tokens, list):
+        return None
+    values = lp.get("token_logprobs") or []
+    tops = lp.get("top_logprobs") or []
+    out: list[Any] = []
+    for index, token in enumerate(tokens):
+        top = tops[index] if index < len(tops) and isinstance(tops[index], dict) else {}
+        out.append({
+            "token": token,
+            "logprob": values[index] if index < len(values) and values[index] is not None
+            else 0.0,
+            "top_logprobs": [{"token": t, "logprob": v} for t, v in top.items()],
+        })
+    return out
 
 
 def _per_choice_tokens(total: int, token_lists: list[Optional[list[Any]]]) -> list[int]:

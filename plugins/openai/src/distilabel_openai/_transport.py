@@ -43,6 +43,12 @@ class ChatEndpoint:
         """The URL without its query string."""
         return self.url.split("?", 1)[0]
 
+    @property
+    def completions_url(self) -> str:
+        """The URL of text completions (``.../completions``) beside the chat one."""
+        path, sep, query = self.url.partition("?")
+        return path.removesuffix("/chat/completions") + "/completions" + sep + query
+
 
 def endpoint_from_client(client: Any, secrets: tuple[str, ...]) -> ChatEndpoint:
     """Read the chat completions URL and headers an ``openai`` async client would use."""
@@ -123,15 +129,17 @@ class ChatTransport:
         self._session, self._loop = session, loop
         return session
 
-    async def post(self, body: bytes) -> RawAnswer:
-        """Send ``body`` and return the answer (any status).
+    async def post(self, body: bytes, url: Optional[str] = None) -> RawAnswer:
+        """Send ``body`` (to ``url``, by default the chat endpoint) and return the answer
+        (any status).
 
         Raises:
             TimeoutError: no complete answer within ``timeout``.
             aiohttp.ClientError: the connection failed or dropped.
         """
         session = self._session_for(asyncio.get_running_loop())
-        async with session.post(self.endpoint.url, data=body, proxy=self.proxy) as response:
+        target = url or self.endpoint.url
+        async with session.post(target, data=body, proxy=self.proxy) as response:
             data = await response.read()
             return RawAnswer(response.status, response.headers, data)
 
