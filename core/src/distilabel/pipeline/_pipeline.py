@@ -76,6 +76,10 @@ _logger = logging.getLogger("distilabel.pipeline")
 _KEEP_SNAPSHOTS = 5
 
 
+def _is_url(path: Union[str, os.PathLike[str]]) -> bool:
+    return isinstance(path, str) and "://" in path
+
+
 class Pipeline:
     """A named DAG of steps, run locally with durable, resumable progress.
 
@@ -411,6 +415,8 @@ class Pipeline:
             snapshot = join(target, f"{name}.batches.jsonl")
             store.snapshot(snapshot)
             data[name] = StepRows(snapshot, store.committed_rows, layout="batches")
+            if isinstance(target, Path):
+                data[name].hold(target)
         return Distiset(data, pipeline_yaml=yaml_text, complete=complete, log=log)
 
     # -- serialization ------------------------------------------------------------------
@@ -448,7 +454,7 @@ class Pipeline:
     @classmethod
     def from_yaml(cls, path: Union[str, os.PathLike[str]]) -> Pipeline:
         """Load a pipeline saved as YAML (or JSON, which is YAML too)."""
-        return cls.from_dict(read_config(Path(path)))
+        return cls.from_dict(read_config(str(path) if _is_url(path) else Path(path)))
 
     from_json = from_yaml
     from_file = from_yaml
