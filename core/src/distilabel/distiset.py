@@ -12,9 +12,23 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Mapping, Optional, Sequence, Union, overload
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Iterable,
+    Iterator,
+    Mapping,
+    Optional,
+    Sequence,
+    Union,
+    overload,
+)
 
 from distilabel.errors import DistilabelUserError
+
+if TYPE_CHECKING:
+    from distilabel.pipeline._summary import RunSummary
 
 __all__ = ["Distiset", "StepRows"]
 
@@ -170,7 +184,8 @@ class Distiset(dict):  # type: ignore[type-arg]
     """A mapping from leaf step name to its rows (``StepRows``).
 
     ``distiset["default"]`` is the only dataset when there is exactly one leaf.
-    ``complete`` is false when the run was interrupted (Ctrl-C) before finishing.
+    ``complete`` is false when the run was interrupted (Ctrl-C) before finishing;
+    ``summary`` says what the run did (``print(distiset.summary)``).
     """
 
     def __init__(
@@ -179,6 +194,7 @@ class Distiset(dict):  # type: ignore[type-arg]
         pipeline_yaml: Optional[str] = None,
         complete: bool = True,
         log: Optional[Union[Path, str]] = None,
+        summary: Optional[RunSummary] = None,
     ) -> None:
         super().__init__()
         for name, rows in (data or {}).items():
@@ -186,6 +202,9 @@ class Distiset(dict):  # type: ignore[type-arg]
         self.pipeline_yaml = pipeline_yaml
         self.complete = complete
         self.log = log
+        self.summary = summary
+        """What the run that made this distiset did, per step (``RunSummary``: rows done,
+        failed, retried, errors, tokens, time); ``None`` when not made by a run."""
 
     def log_text(self) -> Optional[str]:
         """The log of the run that made this distiset (``pipeline.log``), if kept."""

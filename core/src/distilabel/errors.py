@@ -16,6 +16,7 @@ __all__ = [
     "PluginConflictError",
     "PluginNotAvailableError",
     "RuntimeParameterError",
+    "StepStoppedError",
     "UnknownRuntimeParameterError",
 ]
 
@@ -101,3 +102,31 @@ class FatalLLMError(LLMRequestError):
     Never retryable. The pipeline stops the step after a small number of these instead of
     sending every remaining row to the same wall; finished rows are kept.
     """
+
+
+class StepStoppedError(DistilabelError):
+    """Raised when a step stopped early: its LLM failed with ``FatalLLMError`` several
+    times in a row (a wrong API key, an unknown model), so no further row was sent.
+
+    The engine reports it as the cause of a ``StepFailedError``; rows answered before are
+    kept.
+
+    Attributes:
+        step: the step's name.
+        llm: the LLM's class name, ``url`` its endpoint (safe to print), ``status`` the
+            HTTP status (``None`` when there was none).
+        count: how many fatal errors were seen in a row.
+    """
+
+    def __init__(self, message: str, *, step: str = "", llm: str = "",
+                 url: Optional[str] = None, status: Optional[int] = None,
+                 count: int = 0) -> None:
+        super().__init__(message)
+        self.step = step
+        self.llm = llm
+        self.url = url
+        self.status = status
+        self.count = count
+
+    def __reduce__(self) -> Any:  # the keyword attributes survive pickling (Ray)
+        return (type(self), (str(self),), dict(self.__dict__))

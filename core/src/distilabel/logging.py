@@ -21,8 +21,10 @@ import logging
 import os
 import sys
 import threading
-from pathlib import Path
-from typing import Any, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Union
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "LOG_LEVEL_ENV_VAR",

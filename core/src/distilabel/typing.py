@@ -1,7 +1,10 @@
-"""Shared types: chat messages and formatted LLM inputs.
+"""Shared types: chat messages, LLM inputs and outputs, step inputs and outputs.
 
-Re-exported from ``distilabel.steps.tasks.typing`` (where the original docs import them)
-and ``distilabel.llms.typing``.
+Chat types are defined here and re-exported from ``distilabel.steps.tasks.typing`` (where
+the original docs import them) and ``distilabel.llms.typing``. As in distilabel 1.5, the
+LLM output types (``GenerateOutput``, ...) and the step types (``StepOutput``, ...) are
+importable from here too; they are the objects of ``distilabel.llms.typing`` and
+``distilabel.steps.typing``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,32 @@ from typing import Any, Dict, List, Literal, Tuple, Union
 
 from typing_extensions import TypedDict
 
-__all__ = ["ChatItem", "ChatType", "FormattedInput", "StructuredInput"]
+from distilabel.llms.typing import (
+    GenerateOutput,
+    HiddenState,
+    LLMOutput,
+    LLMStatistics,
+    Logprob,
+    TokenLogprobs,
+)
+from distilabel.steps.typing import GeneratorStepOutput, StepColumns, StepInput, StepOutput
+
+__all__ = [
+    "ChatItem",
+    "ChatType",
+    "FormattedInput",
+    "GenerateOutput",
+    "GeneratorStepOutput",
+    "HiddenState",
+    "LLMOutput",
+    "LLMStatistics",
+    "Logprob",
+    "StepColumns",
+    "StepInput",
+    "StepOutput",
+    "StructuredInput",
+    "TokenLogprobs",
+]
 
 
 class ChatItem(TypedDict):

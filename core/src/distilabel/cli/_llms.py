@@ -9,7 +9,7 @@ from typing import Any
 
 from distilabel.errors import DistilabelUserError
 
-__all__ = ["register"]
+__all__ = ["describe_llm_class", "register"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -88,7 +88,7 @@ def _info(args: argparse.Namespace) -> int:
     except (ImportError, AttributeError) as exc:
         raise DistilabelUserError(str(exc)) from None
     entry = registry.llms[name]
-    params = _describe_class(cls)
+    params = describe_llm_class(cls)
     if args.json:
         print(json.dumps({"name": entry.name, "kind": entry.kind,
                           "distribution": entry.plugin.distribution,
@@ -104,8 +104,9 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe_class(cls: Any) -> list[dict[str, Any]]:
-    """Runtime parameters of an LLM class, without building (or loading) an instance."""
+def describe_llm_class(cls: Any) -> list[dict[str, Any]]:
+    """Runtime parameters of an LLM class, without building (or loading) an instance
+    (``distilabel llms info`` and the docs' components gallery)."""
     return [
         dict(cls.describe_runtime_parameter(name, default))
         for name, (info, _) in cls.runtime_parameter_fields().items()

@@ -40,6 +40,16 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     run.add_argument("--output", metavar="DIR", help="Save the resulting distiset to DIR.")
     run.add_argument(
+        "--keep-failed", action="store_true",
+        help="Keep rows that failed in earlier runs as they are (by default a rerun retries"
+        " them, never re-sending a row that succeeded).",
+    )
+    run.add_argument(
+        "--max-failed-fraction", type=float, metavar="F",
+        help="Exit with an error when more than this share (0 to 1) of a step's rows failed"
+        " (default: only when every row of a step failed).",
+    )
+    run.add_argument(
         "--no-progress", action="store_true", help="Do not draw the progress display."
     )
     run.add_argument(
@@ -123,18 +133,33 @@ def check_output_dir(path: Path) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from distilabel.pipeline import Pipeline
+    from distilabel.pipeline import Pipeline, TooManyFailedRowsError
 
     pipeline = Pipeline.from_yaml(args.config)
     if args.output:
         check_output_dir(Path(args.output))
-    distiset = pipeline.run(
-        parameters=parse_params(args.param),
-        use_cache=not args.ignore_cache,
-        show_progress=not args.no_progress,
-        engine=args.engine,
-        ray_init_kwargs={"address": args.ray_address} if args.ray_address else None,
-    )
+    try:
+        distiset = pipeline.run(
+            parameters=parse_params(args.param),
+            use_cache=not args.ignore_cache,
+            show_progress=not args.no_progress,
+            engine=args.engine,
+            ray_init_kwargs={"address": args.ray_address} if args.ray_address else None,
+            retry_failed=not args.keep_failed,
+            max_failed_fraction=args.max_failed_fraction,
+        )
+    except TooManyFailedRowsError as exc:
+        _report(exc.distiset, args)  # the rows are kept, and saved when asked
+        raise
+    _report(distiset, args)
+    if not distiset.complete:
+        print("interrupted: run the same command again to resume")
+        return 130
+    return 0
+
+
+def _report(distiset: Any, args: argparse.Namespace) -> None:
+    """Print the datasets' sizes and save them to ``--output`` (or say where they are)."""
     for name, rows in distiset.items():
         print(f"{name}: {len(rows)} rows")
     if args.output:
@@ -146,10 +171,6 @@ def _run(args: argparse.Namespace) -> int:
         where = f" in {', '.join(folders)}" if folders else ""
         print(f"rows kept{where} (one <step>.batches.jsonl per leaf step); add --output DIR"
               " to save them as a dataset (JSONL, Parquet, pipeline.yaml, pipeline.log)")
-    if not distiset.complete:
-        print("interrupted: run the same command again to resume")
-        return 130
-    return 0
 
 
 def _info(args: argparse.Namespace) -> int:

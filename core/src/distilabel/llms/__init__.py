@@ -22,6 +22,28 @@ if TYPE_CHECKING:
     from distilabel.llms._limiter import RequestLimiter
     from distilabel.llms._outputs import InvalidLLMOutputError
 
+    # Type checkers see the first-party backends' real classes (so a misspelt field is
+    # flagged); at run time each resolves through the registry and the core imports no
+    # plugin. Without the plugin installed the name is simply untyped.
+    from distilabel_llamacpp import (  # type: ignore[import-not-found,unused-ignore]
+        LlamaCppLLM as LlamaCppLLM,
+    )
+    from distilabel_openai import (  # type: ignore[import-not-found,unused-ignore]
+        AnyscaleLLM as AnyscaleLLM,
+    )
+    from distilabel_openai import (
+        AzureOpenAILLM as AzureOpenAILLM,
+    )
+    from distilabel_openai import (
+        OpenAILLM as OpenAILLM,
+    )
+    from distilabel_openai import (
+        TogetherLLM as TogetherLLM,
+    )
+    from distilabel_transformers import (  # type: ignore[import-not-found,unused-ignore]
+        TransformersLLM as TransformersLLM,
+    )
+
 __all__ = ["LLM", "AsyncLLM", "InvalidLLMOutputError", "RequestLimiter"]
 
 _LAZY = {

@@ -17,10 +17,15 @@ from typing import Any, Callable, Coroutine, Optional, TypeVar, Union, final
 
 from pydantic import ConfigDict, Field, PositiveFloat, PositiveInt, PrivateAttr, model_validator
 
-from distilabel.errors import LLMNotLoadedError, RuntimeParameterError
+from distilabel.errors import FatalLLMError, LLMNotLoadedError, RuntimeParameterError
 from distilabel.llms._limiter import RequestLimiter
 from distilabel.llms._loop import LoopThread
-from distilabel.llms._outputs import normalize_output, normalize_outputs
+from distilabel.llms._outputs import (
+    InvalidLLMOutputError,
+    normalize_output,
+    normalize_outputs,
+    normalize_results,
+)
 from distilabel.llms._signature import generation_kwargs_schema
 from distilabel.llms.typing import GenerateOutput, HiddenState, LLMOutput
 from distilabel.runtime_parameters import (
@@ -244,15 +249,21 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         self, inputs: list[FormattedInput], num_generations: int = 1, **kwargs: Any
     ) -> list[GenerateOutput]:
         """Call ``generate`` with ``generation_kwargs`` (overridden by ``kwargs``) and
-        normalise each result to a ``GenerateOutput``.
+        validate each result into a ``GenerateOutput``.
 
         Raises:
             LLMNotLoadedError: ``load()`` has not been called.
-            InvalidLLMOutputError: ``generate`` returned an unusable shape.
+            InvalidLLMOutputError: ``generate`` returned an unusable answer (wrong shape or
+                count, a ``None`` or non-text generation).
         """
+        raw = self._generate_merged(inputs, num_generations, kwargs)
+        return normalize_outputs(raw, len(inputs), type(self).__name__, num_generations)
+
+    def _generate_merged(
+        self, inputs: list[FormattedInput], num_generations: int, kwargs: dict[str, Any]
+    ) -> Any:
         merged = {**(self.generation_kwargs or {}), **kwargs}
-        raw = self.generate(inputs=inputs, num_generations=num_generations, **merged)
-        return normalize_outputs(raw, len(inputs), type(self).__name__)
+        return self.generate(inputs=inputs, num_generations=num_generations, **merged)
 
     def generate_outputs_isolated(
         self, inputs: list[FormattedInput], num_generations: int = 1, **kwargs: Any
@@ -261,21 +272,37 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
 
         When the batch call raises, each input is retried alone, so the result holds a
         ``GenerateOutput`` for every input that works and the exception for each that
-        does not. Used by tasks so one bad row never loses a batch.
+        does not; a ``FatalLLMError`` (a wrong API key...) is every remaining input's
+        error at once, without asking again. An unusable answer is not asked again
+        either: an unusable entry is its input's ``InvalidLLMOutputError``, and a result
+        of the wrong length (which cannot be matched to the inputs) is every input's.
+        Used by tasks so one bad row never loses a batch.
         """
+        owner = type(self).__name__
         try:
-            return list(self.generate_outputs(inputs, num_generations, **kwargs))
+            raw = self._generate_merged(inputs, num_generations, kwargs)
         except LLMNotLoadedError:
             raise
+        except FatalLLMError as exc:  # every row would fail the same way: ask no more
+            return [exc] * len(inputs)
         except Exception as exc:
             if len(inputs) == 1:
                 return [exc]
+        else:
+            try:
+                return list(normalize_results(raw, len(inputs), owner, num_generations))
+            except InvalidLLMOutputError as exc:
+                return [exc] * len(inputs)
         results: list[Union[GenerateOutput, Exception]] = []
         for single in inputs:
             try:
-                results.append(self.generate_outputs([single], num_generations, **kwargs)[0])
+                raw = self._generate_merged([single], num_generations, kwargs)
+                results.extend(normalize_results(raw, 1, owner, num_generations))
             except LLMNotLoadedError:
                 raise
+            except FatalLLMError as exc:
+                results.extend([exc] * (len(inputs) - len(results)))
+                break
             except Exception as exc:
                 results.append(exc)
         return results
@@ -447,7 +474,7 @@ class AsyncLLM(LLM):
             self.generation_kwargs or {}
         )
         raw = await self._agenerate_limited(input, num_generations, merged)
-        return normalize_output(raw, type(self).__name__)
+        return normalize_output(raw, type(self).__name__, num_generations)
 
     @final
     def generate(  # type: ignore[override]

@@ -38,6 +38,8 @@ class LLMStatistics(TypedDict, total=False):
 
     input_tokens: List[int]
     output_tokens: List[int]
+    replaced_surrogates: List[int]
+    """Lone surrogates replaced by U+FFFD in each generation (only when there were any)."""
 
 
 class GenerateOutput(TypedDict):

@@ -16,31 +16,33 @@ Names resolve on first access (PEP 562), so ``import distilabel.pipeline`` is ch
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from distilabel._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from distilabel.pipeline._dag import PipelineValidationError
     from distilabel.pipeline._engine import StepFailedError
     from distilabel.pipeline._pipeline import Pipeline
+    from distilabel.pipeline._summary import RunSummary, StepSummary, TooManyFailedRowsError
 
-__all__ = ["Pipeline", "PipelineValidationError", "StepFailedError"]
+__all__ = [
+    "Pipeline",
+    "PipelineValidationError",
+    "RunSummary",
+    "StepFailedError",
+    "StepSummary",
+    "TooManyFailedRowsError",
+]
 
 _LAZY = {
     "Pipeline": "distilabel.pipeline._pipeline",
     "PipelineValidationError": "distilabel.pipeline._dag",
+    "RunSummary": "distilabel.pipeline._summary",
     "StepFailedError": "distilabel.pipeline._engine",
+    "StepSummary": "distilabel.pipeline._summary",
+    "TooManyFailedRowsError": "distilabel.pipeline._summary",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import dataclass
 from typing import Any, Callable, Coroutine, Mapping, Optional, TypeVar
 
 from distilabel.errors import DistilabelError
@@ -19,6 +20,7 @@ from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep
 
 __all__ = [
+    "RunOptions",
     "StepFailedError",
     "build_channels",
     "refresh_totals",
@@ -32,11 +34,26 @@ _T = TypeVar("_T")
 _Task = TypeVar("_Task", bound="asyncio.Future[Any]")
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How ``run()`` treats earlier runs and failed rows (both engines)."""
+
+    use_cache: bool = True
+    """Resume from, and reuse, what earlier runs committed."""
+    retry_failed: bool = True
+    """With ``use_cache``: redo the rows that failed in earlier runs."""
+    max_failed_fraction: Optional[float] = None
+    """Share of a step's rows that may fail; ``None``: all but every one."""
+
+
 class StepFailedError(DistilabelError):
     """Raised when a step fails while the pipeline runs; names the step and the cause.
 
     Batches committed before the failure are kept: fix the cause and run again to resume.
+    ``summary`` (a ``RunSummary``) says what the run did before it failed.
     """
+
+    summary: Optional[Any] = None
 
     def __init__(self, step: str, cause: BaseException) -> None:
         self.step = step

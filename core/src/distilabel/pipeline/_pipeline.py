@@ -21,14 +21,28 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 
+from distilabel._installation import warn_if_conflicting
 from distilabel.distiset import Distiset, StepRows
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
 from distilabel.pipeline._display import make_display
-from distilabel.pipeline._engine import run_coroutine_sync
+from distilabel.pipeline._engine import RunOptions, StepFailedError, run_coroutine_sync
 from distilabel.pipeline._progress import StepProgress
-from distilabel.pipeline._serialize import pipeline_from_dict, pipeline_to_dict, read_config
+from distilabel.pipeline._rerun import rewind_failed
+from distilabel.pipeline._serialize import (
+    config_text,
+    dump_yaml,
+    pipeline_from_dict,
+    pipeline_to_dict,
+    read_config,
+)
 from distilabel.pipeline._signature import step_signatures, structure_signature
+from distilabel.pipeline._summary import (
+    build_summary,
+    check_failed_fraction,
+    log_summary,
+    too_many_failed_rows,
+)
 from distilabel.pipeline._validate import apply_parameters, validate_dag
 from distilabel.pipeline.local._engine import LocalEngine
 from distilabel.pipeline.storage._location import (
@@ -173,6 +187,8 @@ class Pipeline:
         show_progress: Optional[bool] = None,
         engine: str = "local",
         ray_init_kwargs: Optional[Mapping[str, Any]] = None,
+        retry_failed: bool = True,
+        max_failed_fraction: Optional[float] = None,
     ) -> Distiset:
         """Validate, then run every step; return the leaf steps' rows.
 
@@ -180,6 +196,12 @@ class Pipeline:
             parameters: ``{step_name: {parameter: value, "llm": {...}}}``.
             use_cache: resume from (and reuse) what earlier runs of this pipeline
                 committed; ``False`` starts from scratch.
+            retry_failed: with ``use_cache``, redo the rows that failed in earlier runs
+                (and what was made from them), never re-sending a row that succeeded;
+                ``False`` keeps failed rows as they are.
+            max_failed_fraction: the share of a step's rows that may fail before ``run``
+                raises ``TooManyFailedRowsError`` (``0``: any failure); ``None`` (default):
+                only a step whose every row failed.
             show_progress: show per-step progress on stderr (default): live on a
                 terminal, in place in Jupyter, timestamped lines elsewhere (see
                 ``docs/progress-and-logs.md``); ``False`` shows none.
@@ -188,22 +210,29 @@ class Pipeline:
 
         Returns:
             A ``Distiset``; ``complete`` is false when Ctrl-C stopped the run (what
-            finished is kept, and running again resumes).
+            finished is kept, and running again resumes); ``summary`` says per step
+            what was done, failed and retried.
 
         Raises:
             PipelineValidationError: the pipeline cannot run as built.
-            StepFailedError: a step failed (finished work is kept for a rerun).
+            StepFailedError: a step failed, e.g. stopped on a wrong API key (finished work
+                is kept for a rerun; ``.summary`` says what was done).
+            TooManyFailedRowsError: the run finished, but a step failed more rows than
+                ``max_failed_fraction`` allows (``.distiset`` and ``.summary`` hold them).
         """
+        options = RunOptions(use_cache, retry_failed, check_failed_fraction(max_failed_fraction))
         if engine == "ray":
             return self.ray(ray_init_kwargs=ray_init_kwargs).run(
-                parameters, use_cache=use_cache, show_progress=show_progress
+                parameters, use_cache=use_cache, show_progress=show_progress,
+                retry_failed=retry_failed, max_failed_fraction=max_failed_fraction,
             )
         if engine != "local":
             raise DistilabelUserError(f"Unknown engine {engine!r}; use 'local' or 'ray'.")
+        warn_if_conflicting()
         order = self.validate(parameters)
         run_dir = self.run_dir
         with locked_run_dir(run_dir):
-            return self._run_locked(order, run_dir, use_cache, show_progress)
+            return self._run_locked(order, run_dir, options, show_progress)
 
     def ray(
         self,
@@ -231,24 +260,29 @@ class Pipeline:
         self,
         order: list[str],
         run_dir: Location,
-        use_cache: bool,
+        options: RunOptions,
         show_progress: Optional[bool],
         engine_factory: Callable[..., Any] = LocalEngine,
     ) -> Distiset:
         dumped = self.dump()
+        yaml_text = config_text(dumped)
         step_dumps = {entry["name"]: entry["step"] for entry in dumped["pipeline"]["steps"]}
         signatures = step_signatures(self.dag, order, step_dumps)
         stores: dict[str, StepStore] = {}
         for name in order:
             store = make_step_store(join(run_dir, "steps", name), signatures[name])
-            store.open(reset=not use_cache)
+            store.open(reset=not options.use_cache)
             stores[name] = store
+        rewound = (
+            rewind_failed(self.dag, order, stores)
+            if options.use_cache and options.retry_failed else {}
+        )
+        for name, store in stores.items():
             if store.done:
                 _logger.info("Step '%s': reusing %d cached rows.", name, store.committed_rows)
             elif store.reused:
                 _logger.info("Step '%s': resuming after %d committed rows.", name,
                              store.committed_rows)
-        yaml_text = self._config_text(dumped)
         write_text(join(run_dir, "pipeline.yaml"), yaml_text)
         progress = {name: StepProgress(name) for name in order}
         display = (
@@ -261,6 +295,7 @@ class Pipeline:
         )
         make_dirs(target)
         complete = True
+        failure: Optional[BaseException] = None
         started = time.monotonic()
         with saved_run_log(target) as log:
             _logger.info("Pipeline '%s' starts; progress is kept in %s.", self.name,
@@ -274,16 +309,31 @@ class Pipeline:
                     "Pipeline '%s' interrupted; finished batches are kept in %s. Run it again"
                     " to resume.", self.name, describe(run_dir),
                 )
+            except BaseException as exc:
+                failure = exc
+                raise
             finally:
                 if display is not None:
                     display.close()
                 for store in stores.values():
                     store.close()
+                summary = build_summary(
+                    self.name, order, stores, progress, rewound, time.monotonic() - started,
+                    complete=complete and failure is None,
+                    error=str(failure) if failure is not None else None,
+                    max_failed_fraction=options.max_failed_fraction,
+                )
+                log_summary(summary)
+                if isinstance(failure, StepFailedError):
+                    failure.summary = summary
             _logger.info(
                 "Pipeline '%s' finished in %.1f s.", self.name, time.monotonic() - started
             )
         distiset = self._distiset(stores, target, yaml_text, complete, log)
+        distiset.summary = summary
         prune_children(snapshots, _KEEP_SNAPSHOTS)
+        if complete and summary.failed_steps:
+            raise too_many_failed_rows(summary, distiset)
         return distiset
 
     def _distiset(
@@ -314,20 +364,9 @@ class Pipeline:
         """The pipeline as YAML text."""
         return self._yaml(self.dump())
 
-    def _config_text(self, dumped: dict[str, Any]) -> str:
-        """YAML for a small pipeline; for a big one (inline data) JSON, which is also YAML
-        and far quicker to write."""
-        import json
-
-        text = json.dumps(dumped, ensure_ascii=False)
-        return self._yaml(dumped) if len(text) < 200_000 else text
-
     @staticmethod
     def _yaml(data: dict[str, Any]) -> str:
-        import yaml
-
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+        return dump_yaml(data)
 
     def save(self, path: Union[str, os.PathLike[str]], format: Optional[str] = None) -> Path:
         """Write the pipeline to ``path`` as ``"yaml"`` or ``"json"`` (default: from the

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional, TextIO
 
+from distilabel.steps.tasks._outcome import BatchOutcome
+
 __all__ = [
     "PROGRESS_INTERVAL_ENV_VAR",
     "LineDisplay",
@@ -38,6 +40,8 @@ class StepProgress:
     state: str = "waiting"
     started: Optional[float] = None
     finished: Optional[float] = None
+    outcome: BatchOutcome = field(default_factory=BatchOutcome, repr=False)
+    """What this run's batches said: failed rows and their errors, tokens, reused answers."""
     _first_done: int = field(default=0, repr=False)
 
     def start(self) -> None:
@@ -52,6 +56,11 @@ class StepProgress:
         self.done += rows
         self.errors += errors
         self.tokens += tokens
+
+    def record(self, rows: int, outcome: BatchOutcome) -> None:
+        """Count ``rows`` more input rows done, whose output said ``outcome``."""
+        self.advance(rows, outcome.errors, outcome.output_tokens)
+        self.outcome.add(outcome)
 
     def finish(self, state: str = "done") -> None:
         """Mark the step finished (``done``, ``cached``, ``failed`` or ``stopped``)."""

@@ -16,9 +16,11 @@ from typing import Any, Callable, Coroutine, Iterable, Optional, TypeVar
 from distilabel.llms import AsyncLLM
 from distilabel.pipeline._channels import Channel, StepInputs
 from distilabel.pipeline._progress import StepProgress
+from distilabel.pipeline._rerun import keeps_answer
 from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import _Step
 from distilabel.steps.tasks._base import Task
+from distilabel.steps.tasks._outcome import BatchOutcome
 from distilabel.steps.typing import Row
 
 __all__ = ["StepRunner", "run_feeder_and_committer"]
@@ -109,25 +111,37 @@ class StepRunner:
         raise NotImplementedError
 
     async def emit(
-        self, rows: list[Row], consumed: dict[str, int], done_rows: int, errors: int = 0
+        self, rows: list[Row], consumed: dict[str, int], done_rows: int, reused: int = 0
     ) -> None:
         """Commit a batch, count it, and pass it to every successor (copies for all but
-        the last, so one successor's changes never leak into another's rows)."""
-        self.store.commit(rows, consumed, errors)
-        self.progress.advance(done_rows, errors, self.count_tokens(rows))
-        if not rows:
-            return
+        the last, so one successor's changes never leak into another's rows).
+
+        ``reused`` counts the rows answered from an earlier run's answers.
+
+        Raises:
+            StepStoppedError: the task's fatal guard tripped (after this batch is kept).
+        """
+        step = self.step
+        outcome = step.outcome(rows) if isinstance(step, Task) else BatchOutcome()
+        outcome.reused = reused
+        self.store.commit(rows, consumed, outcome.errors)
+        self.progress.record(done_rows, outcome)
         last = len(self.outputs) - 1
-        for index, channel in enumerate(self.outputs):
-            await channel.queue.put(rows if index == last else [dict(r) for r in rows])
+        if rows:
+            for index, channel in enumerate(self.outputs):
+                await channel.queue.put(rows if index == last else [dict(r) for r in rows])
+        self.check_stopped()
 
-    def count_errors(self, rows: list[Row]) -> int:
-        """Rows of this batch that record a failure of this step."""
-        return self.step.count_errors(rows) if isinstance(self.step, Task) else 0
+    def keeps(self, key: str) -> bool:
+        """Whether a journaled answer (by its key) is still wanted by this step."""
+        assert self.inputs is not None
+        return keeps_answer(key, self.inputs.offsets)
 
-    def count_tokens(self, rows: list[Row]) -> int:
-        """Output tokens this step's LLM reported for this batch."""
-        return self.step.count_output_tokens(rows) if isinstance(self.step, Task) else 0
+    def check_stopped(self) -> None:
+        """Raise the task's ``StepStoppedError`` when its fatal guard tripped."""
+        step = self.step
+        if isinstance(step, Task) and step.fatal_guard.stopped is not None:
+            raise step.fatal_guard.stopped
 
 
 async def run_feeder_and_committer(

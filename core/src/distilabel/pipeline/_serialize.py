@@ -9,12 +9,20 @@ from typing import Any, Callable, Mapping, Optional, Protocol, TypeVar
 from pydantic import ValidationError
 
 from distilabel import __version__
+from distilabel._text import find_invalid_text
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
 from distilabel.serialization import TYPE_INFO_KEY, import_type
 from distilabel.steps._base import _Step
 
-__all__ = ["Buildable", "pipeline_from_dict", "pipeline_to_dict", "read_config"]
+__all__ = [
+    "Buildable",
+    "config_text",
+    "pipeline_from_dict",
+    "pipeline_to_dict",
+    "read_config",
+    "dump_yaml",
+]
 
 
 class Buildable(Protocol):
@@ -68,15 +76,18 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
             "Not a dumped pipeline: expected a mapping with a 'pipeline' key holding 'name',"
             " 'steps' and 'connections' (write one with `pipeline.save(path)`)."
         )
+    steps = _checked_steps(body["steps"])
+    connections = _checked_connections(body.get("connections"))
     pipeline = cls(name=body.get("name") or "pipeline", description=body.get("description"))
     with pipeline:
-        for entry in body["steps"]:
+        for entry in steps:
             step_data = dict(entry.get("step") or {})
             step_data.pop("runtime_parameters_info", None)
             type_info = step_data.get(TYPE_INFO_KEY)
-            if type_info is None:
+            if not isinstance(type_info, Mapping):
                 raise DistilabelUserError(
-                    f"Step {entry.get('name')!r} in the pipeline file has no type_info."
+                    f"Step {entry.get('name')!r} in the pipeline file has no type_info"
+                    " mapping ({module: ..., name: ...}) naming its class."
                 )
             step_cls = import_type(type_info)
             if not issubclass(step_cls, _Step):
@@ -95,9 +106,8 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
                     f"Step {entry.get('name')!r} ({step_cls.__name__}) in the pipeline file is"
                     f" invalid: {problems}."
                 ) from None
-    for connection in body.get("connections") or []:
-        source = connection["from"]
-        for target in connection.get("to") or []:
+    for source, targets in connections:
+        for target in targets:
             for name in (source, target):
                 if name not in pipeline.dag.steps:
                     raise DistilabelUserError(
@@ -106,6 +116,78 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
                     )
             pipeline.dag.add_edge(source, target)
     return pipeline
+
+
+_STEP_SHAPE = (
+    " Each entry of 'steps' is a mapping {name: ..., step: {type_info: {module, name},"
+    " ...fields}}, as `pipeline.save(path)` writes it."
+)
+_CONNECTION_SHAPE = (
+    " Each entry of 'connections' is a mapping {from: STEP, to: [STEP, ...]}, as"
+    " `pipeline.save(path)` writes it."
+)
+
+
+def _checked_steps(steps: Any) -> list[Mapping[str, Any]]:
+    """The 'steps' list of a pipeline file, each entry checked for its shape.
+
+    Raises:
+        DistilabelUserError: names the entry that is malformed and the expected shape.
+    """
+    if not isinstance(steps, list):
+        raise DistilabelUserError(
+            f"The pipeline file's 'steps' is a {type(steps).__name__}, not a list." + _STEP_SHAPE
+        )
+    for index, entry in enumerate(steps):
+        if not isinstance(entry, Mapping):
+            raise DistilabelUserError(
+                f"Entry {index} of 'steps' in the pipeline file is a {type(entry).__name__}"
+                f" ({entry!r:.60}), not a mapping." + _STEP_SHAPE
+            )
+        if not isinstance(entry.get("name"), str) or not isinstance(entry.get("step"), Mapping):
+            raise DistilabelUserError(
+                f"Entry {index} of 'steps' in the pipeline file needs a 'name' (text) and a"
+                f" 'step' mapping; it has keys {sorted(map(str, entry))}." + _STEP_SHAPE
+            )
+    return steps
+
+
+def _checked_connections(connections: Any) -> list[tuple[str, list[str]]]:
+    """``(source, targets)`` of each entry of a pipeline file's 'connections'.
+
+    Raises:
+        DistilabelUserError: names the entry that is malformed and the expected shape.
+    """
+    if connections is None:
+        return []
+    if not isinstance(connections, list):
+        raise DistilabelUserError(
+            f"The pipeline file's 'connections' is a {type(connections).__name__}, not a"
+            " list." + _CONNECTION_SHAPE
+        )
+    out: list[tuple[str, list[str]]] = []
+    for index, entry in enumerate(connections):
+        if not isinstance(entry, Mapping):
+            raise DistilabelUserError(
+                f"Entry {index} of 'connections' in the pipeline file is a"
+                f" {type(entry).__name__} ({entry!r:.60}), not a mapping." + _CONNECTION_SHAPE
+            )
+        source = entry.get("from")
+        if not isinstance(source, str):
+            raise DistilabelUserError(
+                f"Entry {index} of 'connections' in the pipeline file has no 'from' step"
+                f" name (keys: {sorted(map(str, entry))})." + _CONNECTION_SHAPE
+            )
+        targets = entry.get("to") or []
+        if isinstance(targets, str):
+            targets = [targets]
+        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            raise DistilabelUserError(
+                f"Entry {index} of 'connections' in the pipeline file (from '{source}') has"
+                f" a 'to' that is not a list of step names: {targets!r:.60}." + _CONNECTION_SHAPE
+            )
+        out.append((source, targets))
+    return out
 
 
 def read_config(path: Path) -> Mapping[str, Any]:
@@ -126,3 +208,47 @@ def read_config(path: Path) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise DistilabelUserError(f"Pipeline file '{path}' does not hold a mapping.")
     return data
+
+
+def dump_yaml(data: Mapping[str, Any]) -> str:
+    """``data`` as YAML text (the C emitter when PyYAML has it)."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(dict(data), Dumper=dumper, sort_keys=False, allow_unicode=True)
+
+
+def config_text(dumped: Mapping[str, Any]) -> str:
+    """The text of ``pipeline.yaml`` for ``pipeline_to_dict`` output: YAML for a small
+    pipeline; for a big one (inline data) JSON, which is also YAML and far quicker.
+
+    Raises:
+        DistilabelUserError: a step's configuration holds text that cannot be written
+            (a lone surrogate); names the step and where in its configuration.
+    """
+    import json
+
+    try:
+        text = json.dumps(dumped, ensure_ascii=False)
+        text.encode("utf-8")
+        return dump_yaml(dumped) if len(text) < 200_000 else text
+    except UnicodeEncodeError:
+        raise _invalid_text(dumped) from None
+
+
+def _invalid_text(dumped: Mapping[str, Any]) -> DistilabelUserError:
+    for entry in dumped.get("pipeline", {}).get("steps", []):
+        found = find_invalid_text(entry.get("step"))
+        if found is not None:
+            where, text = found
+            return DistilabelUserError(
+                f"Step '{entry.get('name')}': its configuration holds a lone surrogate at"
+                f" {where} ({text[:60]!r}), which is not valid Unicode text and cannot be"
+                " stored. Fix that text before running (for data read with json.loads, look"
+                " for a broken \\uXXXX escape in the source)."
+            )
+    found = find_invalid_text(dict(dumped))
+    return DistilabelUserError(
+        f"The pipeline holds a lone surrogate (not valid Unicode text) at"
+        f" {found[0] if found else 'a value'}; fix that text before running."
+    )

@@ -94,9 +94,22 @@ def validate_dag(dag: DAG, pipeline_name: str) -> list[str]:
             " a loader such as LoadDataFromDicts or LoadDataFromFileSystem."
         )
     columns = available_columns(dag, order)
+    # A loader with no columns at all has no rows: say so, not that columns are missing.
+    empty_after: dict[str, set[str]] = {}
     for name in order:
         step = dag.steps[name]
         if step.is_generator:
+            if columns.get(name) == set():
+                empty_after[name] = {name}
+                problems.append(
+                    f"Step '{name}' ({type(step).__name__}) has no rows: its dataset is"
+                    " empty. Give it rows, or check the data, files or split it reads."
+                )
+            continue
+        empty_after[name] = set().union(
+            *(empty_after.get(p, set()) for p in dag.predecessors[name])
+        )
+        if empty_after[name]:
             continue
         incoming = _incoming(dag, name, columns)
         if incoming is None:

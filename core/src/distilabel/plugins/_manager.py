@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 import pluggy
 
 from distilabel import hookspecs
+from distilabel._installation import warn_if_conflicting
 from distilabel._suggest import did_you_mean
 from distilabel.errors import PluginConflictError, PluginNotAvailableError
 from distilabel.plugins._known import KNOWN_LLMS
@@ -166,6 +167,7 @@ class PluginRegistry:
         with self._lock:
             if self._discovered:
                 return self
+            warn_if_conflicting()
             claims: dict[str, list[LLMEntry]] = {}
             for ep, info in self._entry_points():
                 if not self._selected(info):

@@ -121,9 +121,13 @@ class ChatTransport:
             return session
         import aiohttp
 
+        from distilabel.tls import ssl_context
+
         self._close_detached(session, self._loop)
         session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=30, ttl_dns_cache=300),
+            connector=aiohttp.TCPConnector(
+                limit=0, keepalive_timeout=30, ttl_dns_cache=300, ssl=ssl_context()
+            ),
             timeout=aiohttp.ClientTimeout(total=self.timeout),
             headers=dict(self.endpoint.headers),
         )

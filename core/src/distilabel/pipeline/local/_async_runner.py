@@ -17,6 +17,7 @@ from typing import Any, Optional, Union
 from distilabel.llms import AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.pipeline._channels import TakenBatch
+from distilabel.pipeline._rerun import Answers
 from distilabel.pipeline._runner_base import StepRunner, run_feeder_and_committer
 from distilabel.steps.tasks._base import Task
 from distilabel.steps.typing import Row
@@ -54,12 +55,13 @@ class _RowQueue:
 class _BatchState:
     """Results of one input batch as its rows finish, and a future set when all have."""
 
-    __slots__ = ("future", "keys", "remaining", "results")
+    __slots__ = ("future", "keys", "remaining", "results", "reused")
 
     def __init__(self, keys: list[str]) -> None:
         self.keys = keys
         self.results: list[Any] = [None] * len(keys)
         self.remaining = 0
+        self.reused = 0
         self.future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
 
@@ -80,7 +82,7 @@ class AsyncTaskRunner(StepRunner):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._journal: dict[str, Any] = {}
+        self._answers = Answers({})
         self._journal_lines = 0
         self._live: set[_BatchState] = set()
         self._pending_journal: list[tuple[str, Any]] = []
@@ -98,7 +100,7 @@ class AsyncTaskRunner(StepRunner):
         """Rewrite the journal with only the answers not yet committed, so it stays as
         small as the rows in flight however long the run."""
         self._flush_journal()
-        keep = list(self._journal.items())
+        keep = self._answers.remaining()
         for state in self._live:
             keep.extend(
                 (key, result) for key, result in zip(state.keys, state.results, strict=True)
@@ -121,20 +123,25 @@ class AsyncTaskRunner(StepRunner):
         # The base agenerate_row is one limited call: skip its frame on this hot path.
         direct = type(task).agenerate_row is Task.agenerate_row
         num_generations = task.num_generations
+        guard = task.fatal_guard
         rows = self._rows
         done = 0
         while True:
             state, index, key, formatted = await rows.get()
             result: RowResult
-            try:
-                if direct:
-                    result = await llm.agenerate_output(formatted, num_generations)
-                else:
-                    result = await task.agenerate_row(formatted)
-            except Exception as exc:
-                result = exc
+            if guard.stopped is not None:
+                result = guard.stopped  # a fatal error stopped the step: send nothing more
             else:
-                self._record(key, result)
+                try:
+                    if direct:
+                        result = await llm.agenerate_output(formatted, num_generations)
+                    else:
+                        result = await task.agenerate_row(formatted)
+                except Exception as exc:
+                    result = exc
+                else:
+                    self._record(key, result)
+                guard.observe(result)
             state.results[index] = result
             state.remaining -= 1
             if state.remaining == 0:
@@ -150,11 +157,13 @@ class AsyncTaskRunner(StepRunner):
         rows = task._map_inputs(originals) if task.input_mappings else originals
         formatted = [task.format_row(row) for row in rows]
         state = _BatchState(keys)
+        answers = self._answers
         for index, (key, fmt) in enumerate(zip(keys, formatted, strict=True)):
             if isinstance(fmt, Exception):
                 state.results[index] = fmt
-            elif (cached := self._journal.pop(key, None)) is not None:
+            elif answers and (cached := answers.take(key, originals[index])) is not None:
                 state.results[index] = cached
+                state.reused += 1
             else:
                 state.remaining += 1
                 self._rows.put((state, index, key, fmt))
@@ -164,18 +173,13 @@ class AsyncTaskRunner(StepRunner):
         built = task.build_rows(rows, formatted, state.results)
         return task._map_outputs(built, originals), state
 
-    def _keep(self, key: str) -> bool:
-        pred, _, offset = key.rpartition(":")
-        assert self.inputs is not None
-        return pred in self.inputs.offsets and int(offset) >= self.inputs.offsets[pred]
-
     async def process(self) -> None:
         task = self.step
         assert self.inputs is not None and isinstance(task, Task)
         llm = task.llm
         assert isinstance(llm, AsyncLLM)
         self.progress.done = self.progress.resumed = sum(self.inputs.offsets.values())
-        self._journal = await self.in_thread(self.store.load_journal, self._keep)
+        self._answers = Answers(await self.in_thread(self.store.load_journal, self.keeps))
         size = task.input_batch_size or 50
         concurrency = llm.max_concurrency or 1
         batches_in_flight = max(2, math.ceil(2 * concurrency / size) + 1)
@@ -208,8 +212,8 @@ class AsyncTaskRunner(StepRunner):
                 rows, state = await batch_task
                 in_flight.remove(batch_task)
                 self._flush_journal()
-                await self.emit(rows, taken.consumed, taken.size, self.count_errors(rows))
                 self._live.discard(state)
+                await self.emit(rows, taken.consumed, taken.size, state.reused)
                 if self._journal_lines > compact_after:
                     self._compact_journal()
                 backlog.release()

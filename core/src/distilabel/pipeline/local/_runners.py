@@ -11,6 +11,7 @@ from typing import Optional
 
 from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
 from distilabel.pipeline._progress import StepProgress
+from distilabel.pipeline._rerun import Answers
 from distilabel.pipeline._runner_base import StepRunner
 from distilabel.pipeline.local._async_runner import AsyncTaskRunner
 from distilabel.pipeline.storage._store import StepStore
@@ -57,11 +58,21 @@ class GeneratorRunner(StepRunner):
 
 
 class BatchRunner(StepRunner):
-    """Run ``process`` on each input batch in a worker thread (CPU steps, sync LLMs)."""
+    """Run ``process`` on each input batch in a worker thread (CPU steps, sync LLMs).
 
-    def _process(self, taken: TakenBatch) -> list[Row]:
+    A task whose rows were answered in an earlier run (kept by a rerun's rewind, see
+    ``_rerun``) gets those answers and sends only the other rows to its LLM.
+    """
+
+    def _process(self, taken: TakenBatch, answers: Answers) -> tuple[list[Row], int]:
         step = self.step
         assert isinstance(step, Step)
+        if answers and isinstance(step, Task):
+            originals, keys = taken.concatenated()
+            known = [answers.take(key, row) for key, row in zip(keys, originals, strict=True)]
+            rows = step._map_inputs(originals) if step.input_mappings else originals
+            built = step.process_rows(rows, known)
+            return step._map_outputs(built, originals), sum(k is not None for k in known)
         if step.takes_multiple_inputs():
             args = [rows for _pred, _start, rows in taken.parts]
         else:
@@ -69,15 +80,19 @@ class BatchRunner(StepRunner):
         out: list[Row] = []
         for batch in step.process_applying_mappings(*args):
             out.extend(batch)
-        return out
+        return out, 0
 
     async def process(self) -> None:
-        assert self.inputs is not None and isinstance(self.step, Step)
+        step = self.step
+        assert self.inputs is not None and isinstance(step, Step)
         self.progress.done = self.progress.resumed = sum(self.inputs.offsets.values())
-        size = self.step.input_batch_size or 50
+        answers = Answers({})
+        if isinstance(step, Task) and step.reuses_answers:
+            answers = Answers(await self.in_thread(self.store.load_journal, self.keeps))
+        size = step.input_batch_size or 50
         while (taken := await self.inputs.take(size)) is not None:
-            rows = await self.in_thread(self._process, taken)
-            await self.emit(rows, taken.consumed, taken.size, self.count_errors(rows))
+            rows, reused = await self.in_thread(self._process, taken, answers)
+            await self.emit(rows, taken.consumed, taken.size, reused)
 
 
 class GlobalRunner(BatchRunner):

@@ -16,12 +16,14 @@ import os
 import socket
 from typing import Any, Iterator, Optional, Union
 
+from distilabel.errors import StepStoppedError
 from distilabel.llms import AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.pipeline.ray._pickle import loads_step
 from distilabel.pipeline.storage._location import make_step_store
 from distilabel.steps._base import GeneratorStep, Step
 from distilabel.steps.tasks._base import Task
+from distilabel.steps.tasks._outcome import BatchOutcome
 from distilabel.steps.typing import Row
 from distilabel.typing import FormattedInput
 
@@ -133,24 +135,37 @@ class StepReplica:
             args = [[row for rows in args for row in rows]]
         return [list(batch) for batch in step.process_applying_mappings(*args)]
 
-    def _outcome(self, rows: list[Row]) -> tuple[int, int]:
-        """``(failed rows, output tokens)`` of this step's output ``rows``."""
-        if not isinstance(self.step, Task):
-            return 0, 0
-        return self.step.count_errors(rows), self.step.count_output_tokens(rows)
+    def _outcome(self, rows: list[Row]) -> tuple[BatchOutcome, Optional[StepStoppedError]]:
+        """What this step's output ``rows`` say (failed rows, errors, tokens), and the
+        step's stop error when its fatal guard tripped."""
+        step = self.step
+        if not isinstance(step, Task):
+            return BatchOutcome(), None
+        return step.outcome(rows), step.fatal_guard.stopped
+
+    def _known(self, task: Task, args: list[list[Row]], keys: list[str],
+               cached: dict[str, Any]) -> list[Row]:
+        """A sync task's batch, with the rows answered in an earlier run not asked again."""
+        originals = [row for part in args for row in part]
+        rows = task._map_inputs(originals) if task.input_mappings else originals
+        built = task.process_rows(rows, [cached.get(key) for key in keys])
+        return task._map_outputs(built, originals)
 
     async def process(
         self, parts: list[Part], cached: dict[str, Any]
-    ) -> tuple[tuple[int, int, int], list[Row]]:
-        """Run the step on one input batch: ``((rows_out, errors, tokens), rows)``.
+    ) -> tuple[tuple[int, BatchOutcome, Optional[StepStoppedError]], list[Row]]:
+        """Run the step on one input batch: ``((rows_out, outcome, stopped), rows)``.
 
-        ``cached`` holds journaled LLM answers (by row key) from an earlier run.
+        ``cached`` holds LLM answers (by row key) from an earlier run, not asked again;
+        ``stopped`` is the step's ``StepStoppedError`` once fatal errors stopped it.
         """
         args, keys = await self._arguments(parts)
         step = self.step
         if isinstance(step, Task) and step.generates_per_row():
             rows = [row for part in args for row in part]
             rows = await self._per_row(step, rows, keys, cached)
+        elif isinstance(step, Task) and cached and step.reuses_answers:
+            rows = await self._in_thread(self._known, step, args, keys, cached)
         else:
             batches = await self._in_thread(self._call_process, args)
             rows = [row for batch in batches for row in batch]
@@ -158,24 +173,25 @@ class StepReplica:
 
     async def process_all(
         self, parts: list[Part]
-    ) -> tuple[tuple[list[int], int, int], list[Row]]:
-        """Run a global step on all its input: ``((batch_sizes, errors, tokens), rows)``."""
+    ) -> tuple[tuple[list[int], BatchOutcome], list[Row]]:
+        """Run a global step on all its input: ``((batch_sizes, outcome), rows)``."""
         args, _keys = await self._arguments(parts)
         batches = await self._in_thread(self._call_process, args)
         rows = [row for batch in batches for row in batch]
-        return ([len(b) for b in batches], *self._outcome(rows)), rows
+        return ([len(b) for b in batches], self._outcome(rows)[0]), rows
 
     # -- async LLM tasks ----------------------------------------------------------------
 
     async def _per_row(
         self, task: Task, rows: list[Row], keys: list[str], cached: dict[str, Any]
     ) -> list[Row]:
-        formatted = [task.format_row(row) for row in rows]
+        mapped = task._map_inputs(rows) if task.input_mappings else rows
+        formatted = [task.format_row(row) for row in mapped]
         results = await asyncio.gather(
             *(self._row(task, k, f, cached) for k, f in zip(keys, formatted, strict=True))
         )
         self._flush()
-        return task.build_rows(rows, formatted, list(results))
+        return task._map_outputs(task.build_rows(mapped, formatted, list(results)), rows)
 
     async def _row(
         self,
@@ -188,10 +204,15 @@ class StepReplica:
             return formatted
         if key in cached:
             return cached[key]  # type: ignore[no-any-return]
+        guard = task.fatal_guard
+        if guard.stopped is not None:
+            return guard.stopped  # fatal errors stopped the step: send nothing more
         try:
             output = await task.agenerate_row(formatted)
         except Exception as exc:
+            guard.observe(exc)
             return exc
+        guard.observe(output)
         if self._journal is not None:
             self._pending.append((key, output))
             if not self._flush_scheduled:

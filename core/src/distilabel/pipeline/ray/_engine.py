@@ -37,6 +37,7 @@ from distilabel.pipeline._engine import (
     wait_for_steps,
 )
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
+from distilabel.pipeline._rerun import Answers, keeps_answer
 from distilabel.pipeline._runner_base import run_feeder_and_committer
 from distilabel.pipeline.ray._actors import Part, Segment
 from distilabel.pipeline.ray._pool import ReplicaPool, unwrap_ray_error
@@ -78,6 +79,25 @@ def _segments(items: list[Any]) -> list[Segment]:
         else:
             segments.append(("rows", [item]))
     return segments
+
+
+async def _known(taken: TakenBatch, answers: Answers) -> dict[str, Any]:
+    """Answers of an earlier run for rows of ``taken``, by row key; the rows behind
+    object references are fetched only when answers are kept by content (a rerun)."""
+    fetched: dict[Any, list[Any]] = {}
+    known: dict[str, Any] = {}
+    for pred, start, items in taken.parts:
+        for index, item in enumerate(items):
+            row = item
+            if answers.by_digest and isinstance(item, _RowRef):
+                if item.ref not in fetched:
+                    fetched[item.ref] = await item.ref
+                row = fetched[item.ref][item.index]
+            key = f"{pred}:{start + index}"
+            answer = answers.take(key, row if isinstance(row, dict) else None)
+            if answer is not None:
+                known[key] = answer
+    return known
 
 
 def _parts(taken: TakenBatch) -> list[Part]:
@@ -396,9 +416,9 @@ class RayEngine:
         if taken is None:
             await writer.commit_all([], [], dict(inputs.offsets))
             return
-        (sizes, errors, tokens), rows_ref = await pool.call("process_all", _parts(taken))
+        (sizes, outcome), rows_ref = await pool.call("process_all", _parts(taken))
         await writer.commit_all(rows_ref, sizes, taken.consumed)
-        self.progress[name].advance(taken.size, errors, tokens)
+        self.progress[name].record(taken.size, outcome)
         start = 0
         for size in sizes:
             await self._forward(name, rows_ref, start, start + size)
@@ -411,13 +431,15 @@ class RayEngine:
         progress = self.progress[name]
         progress.done = progress.resumed = sum(inputs.offsets.values())
         size = step.input_batch_size or 50
-        journal: dict[str, Any] = {}
+        answers = Answers({})
         window = 2 * len(pool.replicas)
+        if isinstance(step, Task) and step.reuses_answers:
+            answers = Answers(await asyncio.get_running_loop().run_in_executor(
+                None, self.stores[name].load_journal,
+                lambda key: keeps_answer(key, inputs.offsets),
+            ))
         if per_row:
             assert isinstance(step, Task) and isinstance(step.llm, AsyncLLM)
-            journal = await asyncio.get_running_loop().run_in_executor(
-                None, self._load_journal, name, inputs
-            )
             per_replica = max(2, math.ceil(2 * (step.llm.max_concurrency or 1) / size) + 1)
             window = per_replica * len(pool.replicas)
         # ``running`` bounds the calls the replicas are working on; a slot frees as soon
@@ -427,45 +449,33 @@ class RayEngine:
         # the object store), so a stuck replica cannot let the others run ahead forever.
         running = asyncio.Semaphore(window)
         backlog = asyncio.Semaphore(3 * window)
-        pending: asyncio.Queue[Optional[tuple[asyncio.Future[Any], TakenBatch]]] = (
-            asyncio.Queue()
-        )
+        pending: asyncio.Queue[
+            Optional[tuple[asyncio.Future[Any], TakenBatch, dict[str, Any]]]
+        ] = asyncio.Queue()
         in_flight: list[asyncio.Future[Any]] = []
 
         async def feed() -> None:
             while (taken := await inputs.take(size)) is not None:
                 await backlog.acquire()
                 await running.acquire()
-                cached: dict[str, Any] = {}
-                if journal:
-                    for key in taken.concatenated()[1]:
-                        if key in journal:
-                            cached[key] = journal.pop(key)
+                cached = await _known(taken, answers) if answers else {}
                 call = asyncio.ensure_future(pool.call("process", _parts(taken), cached))
                 call.add_done_callback(lambda _call: running.release())
                 in_flight.append(call)
-                pending.put_nowait((call, taken))
+                pending.put_nowait((call, taken, cached))
             pending.put_nowait(None)
 
         async def commit() -> None:
             while (item := await pending.get()) is not None:
-                call, taken = item
-                (count, errors, tokens), rows_ref = await call
+                call, taken, cached = item
+                (count, outcome, stopped), rows_ref = await call
                 in_flight.remove(call)
-                await writer.commit(rows_ref, taken.consumed, errors)
-                progress.advance(taken.size, errors, tokens)
+                outcome.reused = len(cached)
+                await writer.commit(rows_ref, taken.consumed, outcome.errors)
+                progress.record(taken.size, outcome)
                 await self._forward(name, rows_ref, 0, count)
                 backlog.release()
+                if stopped is not None:
+                    raise stopped
 
         await run_feeder_and_committer(feed(), commit(), lambda: in_flight)
-
-    def _load_journal(self, name: str, inputs: StepInputs) -> dict[str, Any]:
-        """Journaled LLM answers for rows this run still has to process."""
-        offsets = inputs.offsets
-
-        def keep(key: str) -> bool:
-            pred, _, offset = key.rpartition(":")
-            return pred in offsets and int(offset) >= offsets[pred]
-
-        store = self.stores[name]
-        return store.load_journal(keep)

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
 from distilabel.errors import DistilabelUserError, PluginNotAvailableError
+from distilabel.pipeline._engine import RunOptions
+from distilabel.pipeline._summary import check_failed_fraction
 from distilabel.pipeline.ray._engine import RayEngine
 from distilabel.pipeline.storage._location import (
     Location,
@@ -46,7 +48,7 @@ class Runnable(Protocol):
         self,
         order: list[str],
         run_dir: Location,
-        use_cache: bool,
+        options: RunOptions,
         show_progress: Optional[bool],
         engine_factory: Callable[..., Any] = ...,
     ) -> Distiset: ...
@@ -95,6 +97,8 @@ def run_on_ray(
     ray_init_kwargs: Optional[Mapping[str, Any]] = None,
     resources: Optional[ResourcesOverride] = None,
     max_restarts: int = 3,
+    retry_failed: bool = True,
+    max_failed_fraction: Optional[float] = None,
 ) -> Distiset:
     """Validate ``pipeline`` and run it on Ray; return its ``Distiset``.
 
@@ -108,6 +112,9 @@ def run_on_ray(
             override the step's own ``resources``.
         max_restarts: how many times a step's replicas may die and be replaced before
             the step fails.
+        retry_failed: redo rows that failed in earlier runs, as for ``Pipeline.run``.
+        max_failed_fraction: the share of a step's rows that may fail, as for
+            ``Pipeline.run``.
 
     Raises:
         PipelineValidationError: the pipeline cannot run as built.
@@ -127,8 +134,11 @@ def run_on_ray(
                 kwargs.update(resources=resources, max_restarts=max_restarts)
                 return RayEngine(*args, **kwargs)
 
+            options = RunOptions(
+                use_cache, retry_failed, check_failed_fraction(max_failed_fraction)
+            )
             return pipeline._run_locked(
-                order, run_dir, use_cache, show_progress, engine_factory=engine_factory
+                order, run_dir, options, show_progress, engine_factory=engine_factory
             )
         finally:
             if connected:
@@ -180,6 +190,8 @@ class RayPipeline:
         parameters: Optional[Mapping[str, Any]] = None,
         use_cache: bool = True,
         show_progress: Optional[bool] = None,
+        retry_failed: bool = True,
+        max_failed_fraction: Optional[float] = None,
     ) -> Distiset:
         """Run the pipeline on Ray; see ``Pipeline.run`` for the arguments."""
         return run_on_ray(
@@ -187,6 +199,8 @@ class RayPipeline:
             parameters=parameters,
             use_cache=use_cache,
             show_progress=show_progress,
+            retry_failed=retry_failed,
+            max_failed_fraction=max_failed_fraction,
             ray_init_kwargs=self.ray_init_kwargs,
             resources=self.resources,
             max_restarts=self.max_restarts,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Protocol, Union
 
 from distilabel.errors import DistilabelUserError
-from distilabel.pipeline.storage._store import RunLock, StepStore
+from distilabel.pipeline.storage._store import RunLock, StepStore, writing
 from distilabel.pipeline.storage._store import check_writable as check_writable_path
 
 __all__ = [
@@ -159,7 +159,8 @@ def locked_run_dir(run_dir: Location) -> Iterator[None]:
 def write_text(location: Location, text: str) -> None:
     """Write ``text`` (UTF-8) to the file or object ``location``."""
     if isinstance(location, Path):
-        location.write_text(text, encoding="utf-8")
+        with writing(location):
+            location.write_text(text, encoding="utf-8")
         return
     from distilabel.pipeline.storage._object_folder import ObjectFolder
 
@@ -170,7 +171,8 @@ def write_text(location: Location, text: str) -> None:
 def make_dirs(location: Location) -> None:
     """Create the folder ``location`` (object stores need none: a no-op for URLs)."""
     if isinstance(location, Path):
-        location.mkdir(parents=True)
+        with writing(location):
+            location.mkdir(parents=True)
 
 
 def prune_children(location: Location, keep: int) -> None:

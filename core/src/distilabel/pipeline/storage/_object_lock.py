@@ -26,20 +26,24 @@ from typing import Any, Optional
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline.storage._object_folder import ObjectFolder, redact
 
-__all__ = ["ObjectRunLock"]
+__all__ = ["ObjectRunLock", "pid_alive"]
 
 _logger = logging.getLogger("distilabel.pipeline")
 TTL_SECONDS = 90.0
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine, on every platform.
+
+    Not ``kill(pid, 0)``: on Windows ``os.kill`` does not test a process, it ends it
+    (signal 0 is ``CTRL_C_EVENT`` there). psutil asks each platform its own way.
+    """
+    import psutil
+
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
+        return bool(psutil.pid_exists(pid))
+    except (OSError, ValueError):
+        return True  # cannot tell: treat the lease as held, it expires on its own
 
 
 class ObjectRunLock:
@@ -74,7 +78,7 @@ class ObjectRunLock:
             if age > self.ttl:
                 return False
             if info.get("host") == socket.gethostname():
-                return _pid_alive(int(info["pid"]))
+                return pid_alive(int(info["pid"]))
         except (KeyError, TypeError, ValueError):
             return False
         return True

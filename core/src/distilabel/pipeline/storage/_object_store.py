@@ -146,10 +146,7 @@ class ObjectStepStore(StepStore):
             if generation != self._generation:
                 self.folder.remove(f"batches/{generation:06d}")
         for record in records:
-            self.committed_batches += 1
-            self.committed_rows += record.rows
-            self.errors += record.errors
-            self.consumed = dict(record.consumed)
+            self._count(record)
         done = self.folder.get("done.json")
         if done is not None:
             try:
@@ -198,18 +195,19 @@ class ObjectStepStore(StepStore):
     def commit(self, rows: list[Row], consumed: dict[str, int], errors: int = 0) -> None:
         """Commit one batch as its own object (written in the background, in order)."""
         name = _batch_name(self._generation, self.committed_batches)
-        data = encode_batch(rows, consumed, errors)
+        data = encode_batch(rows, consumed, errors, self.committed_rows)
         put = self.folder.put
         self._submit(lambda: put(name, data), name)
-        self.committed_batches += 1
-        self.committed_rows += len(rows)
-        self.errors += errors
-        self.consumed = dict(consumed)
+        self._count(BatchRecord(len(rows), dict(consumed), errors))
 
     def commit_all(self, batches: list[list[Row]], consumed: dict[str, int]) -> None:
         """Replace the output with ``batches``: a new generation, then its marker."""
         old, new = self._generation, self._generation + 1
-        lines = [encode_batch(rows, consumed) for rows in batches]
+        lines: list[bytes] = []
+        first = 0
+        for rows in batches:
+            lines.append(encode_batch(rows, consumed, 0, first))
+            first += len(rows)
         folder = self.folder
 
         def write_generation() -> None:
@@ -220,10 +218,24 @@ class ObjectStepStore(StepStore):
 
         self._submit(write_generation, f"batches/{new:06d}")
         self._generation = new
-        self.committed_batches = len(batches)
-        self.committed_rows = sum(len(b) for b in batches)
-        self.errors = 0
-        self.consumed = dict(consumed)
+        self._recount([BatchRecord(len(b), dict(consumed), 0) for b in batches])
+
+    def truncate(self, batches: int) -> None:
+        """Keep only the first ``batches`` committed batch objects (the rest are deleted,
+        and so is ``done.json``), so a rerun redoes the rest."""
+        keep = max(0, min(batches, self.committed_batches))
+        self.writer.flush()
+        self.folder.remove("done.json")
+        if keep == 0 and self._generation > 0:
+            # A global step's whole output: drop its generation (and marker) and start
+            # again at generation 0, which needs no marker.
+            self.folder.remove(f"batches/{self._generation:06d}")
+            self._generation = 0
+        else:
+            for index in range(keep, self.committed_batches):
+                self.folder.remove(_batch_name(self._generation, index))
+        self._recount(self.records[:keep])
+        self.reused = keep > 0
 
     def mark_done(self) -> None:
         """Record that the step finished; drop its journal."""

@@ -20,16 +20,12 @@ import logging
 import threading
 from typing import Callable, Optional
 
-from distilabel.errors import DistilabelError
+from distilabel.pipeline.storage._store import StorageWriteError
 
 __all__ = ["ObjectWriter", "StorageWriteError"]
 
 _logger = logging.getLogger("distilabel.pipeline")
 _IDLE_SECONDS = 5.0
-
-
-class StorageWriteError(DistilabelError, OSError):
-    """Raised when a write to a URL run directory failed (what finished before is kept)."""
 
 
 class ObjectWriter:

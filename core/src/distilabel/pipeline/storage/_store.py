@@ -23,22 +23,27 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Union
 
-from distilabel.errors import DistilabelUserError
+from distilabel._text import describe_unstorable
+from distilabel.errors import DistilabelError, DistilabelUserError
 from distilabel.steps.typing import Row
 
 __all__ = [
     "BatchRecord",
+    "RowNotStorableError",
     "RunLock",
     "StepStore",
+    "StorageWriteError",
     "check_writable",
     "dumps_rows",
     "encode_batch",
+    "json_default",
     "iter_batch_file",
     "iter_batch_stream",
     "parse_batch_line",
@@ -48,7 +53,8 @@ __all__ = [
 _SEP = b"\t"
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """What ``json.dumps`` writes for values JSON has no type for (numpy, dates, sets)."""
     if hasattr(value, "tolist"):  # numpy arrays and scalars
         return value.tolist()
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -64,7 +70,7 @@ def _json_default(value: Any) -> Any:
 def dumps_rows(rows: Any) -> bytes:
     """Serialise rows (or any JSON-like value) compactly to UTF-8 bytes."""
     return json.dumps(
-        rows, ensure_ascii=False, separators=(",", ":"), default=_json_default
+        rows, ensure_ascii=False, separators=(",", ":"), default=json_default
     ).encode("utf-8")
 
 
@@ -79,13 +85,49 @@ class BatchRecord:
         self.errors = errors
 
 
-def encode_batch(rows: list[Row], consumed: dict[str, int], errors: int = 0) -> bytes:
-    """One committed batch as its stored line: ``<header JSON>\\t<rows JSON>\\n``."""
-    body = dumps_rows(rows)
+class RowNotStorableError(DistilabelError, ValueError):
+    """Raised when a row cannot be written to the run directory (a lone surrogate in its
+    text, a value JSON cannot hold); names the row and the column."""
+
+
+def encode_batch(
+    rows: list[Row], consumed: dict[str, int], errors: int = 0, first_row: int = 0
+) -> bytes:
+    """One committed batch as its stored line: ``<header JSON>\\t<rows JSON>\\n``.
+
+    Raises:
+        RowNotStorableError: a row cannot be stored; names it (``first_row`` is the
+            number of the batch's first row in the step's output) and the column.
+    """
+    try:
+        body = dumps_rows(rows)
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        raise _unstorable(rows, first_row) from None
     header = json.dumps(
         {"n": len(rows), "c": consumed, "e": errors, "len": len(body)}, separators=(",", ":")
     ).encode()
     return header + _SEP + body + b"\n"
+
+
+def _unstorable(rows: list[Row], first_row: int) -> RowNotStorableError:
+    for index, row in enumerate(rows):
+        try:
+            dumps_rows(row)
+        except (TypeError, ValueError):
+            return RowNotStorableError(
+                f"Row {first_row + index} of the step's output cannot be stored:"
+                f" {describe_unstorable(row, json_default)}. Rows before it are kept; fix"
+                f" that row's data (or the step that made it) and run again. The row:"
+                f" {_preview(row)}"
+            )
+    return RowNotStorableError(
+        f"The batch of rows {first_row}-{first_row + len(rows) - 1} cannot be stored as JSON."
+    )
+
+
+def _preview(row: Row) -> str:
+    text = repr(row)
+    return text if len(text) <= 300 else text[:300] + "..."
 
 
 def parse_batch_line(line: bytes) -> Optional[tuple[BatchRecord, bytes]]:
@@ -120,6 +162,35 @@ def read_journal_lines(lines: Iterable[bytes], keep: Any, entries: dict[str, Any
                 entries[key] = output
 
 
+class StorageWriteError(DistilabelError, OSError):
+    """Raised when a write to a run directory failed (disk full, permissions, a lost
+    object store); names the path. What was committed before it is kept."""
+
+
+@contextlib.contextmanager
+def writing(path: Union[Path, str]) -> Iterator[None]:
+    """Turn an ``OSError`` of the writes in the block into a ``StorageWriteError`` that
+    names ``path`` and says what to do."""
+    try:
+        yield
+    except StorageWriteError:
+        raise
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            fix = (
+                "the disk is full: free space there, or point DISTILABEL_CACHE_DIR (or"
+                " Pipeline(cache_dir=...)) at a disk with room"
+            )
+        else:
+            fix = "check that the run directory is writable, or set DISTILABEL_CACHE_DIR"
+        error = StorageWriteError(
+            f"Cannot write '{path}': {exc.strerror or exc}; {fix}. Batches committed before"
+            " are kept: run again to resume."
+        )
+        error.errno = exc.errno
+        raise error from exc
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -127,13 +198,25 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _copy_prefix(source: Any, target: Any, size: int) -> None:
+    """Copy the first ``size`` bytes of file ``source`` to file ``target``."""
+    left = size
+    while left > 0:
+        chunk = source.read(min(left, 1 << 20))
+        if not chunk:
+            return
+        target.write(chunk)
+        left -= len(chunk)
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    with writing(path):
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
 
 
 def iter_batch_stream(
@@ -182,8 +265,23 @@ class StepStore:
         self.committed_rows = 0
         self.errors = 0
         self.consumed: dict[str, int] = {}
+        self.records: list[BatchRecord] = []
         self.done = False
         self.reused = False
+
+    def _count(self, record: BatchRecord) -> None:
+        """Add one committed batch (``record``) to the counters."""
+        self.records.append(record)
+        self.committed_batches += 1
+        self.committed_rows += record.rows
+        self.errors += record.errors
+        self.consumed = dict(record.consumed)
+
+    def _recount(self, records: list[BatchRecord]) -> None:
+        """Set the counters to those of exactly ``records`` (the step not done)."""
+        self._forget_progress()
+        for record in records:
+            self._count(record)
 
     @property
     def location(self) -> str:
@@ -200,7 +298,8 @@ class StepStore:
         previous = signature_path.read_text() if signature_path.exists() else None
         if reset or previous != self.signature:
             self.clear()
-            self.dir.mkdir(parents=True, exist_ok=True)
+            with writing(self.dir):
+                self.dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(signature_path, self.signature.encode())
         else:
             self._scan()
@@ -216,10 +315,7 @@ class StepStore:
     def _scan(self) -> None:
         valid = 0
         for record, _body, size in iter_batch_file(self.batches_path):
-            self.committed_batches += 1
-            self.committed_rows += record.rows
-            self.errors += record.errors
-            self.consumed = dict(record.consumed)
+            self._count(record)
             valid += size
         if self.batches_path.exists() and self.batches_path.stat().st_size > valid:
             with open(self.batches_path, "r+b") as fh:  # cut a torn tail off
@@ -246,27 +342,51 @@ class StepStore:
     def commit(self, rows: list[Row], consumed: dict[str, int], errors: int = 0) -> None:
         """Append one batch atomically: its rows and the input offsets it consumed."""
         assert self._fd is not None, "StepStore.open() must be called before commit()"
-        _write_all(self._fd, encode_batch(rows, consumed, errors))
-        if self.fsync:
-            os.fsync(self._fd)
-        self.committed_batches += 1
-        self.committed_rows += len(rows)
-        self.errors += errors
-        self.consumed = dict(consumed)
+        data = encode_batch(rows, consumed, errors, self.committed_rows)
+        with writing(self.batches_path):
+            _write_all(self._fd, data)
+            if self.fsync:
+                os.fsync(self._fd)
+        self._count(BatchRecord(len(rows), dict(consumed), errors))
 
     def commit_all(self, batches: list[list[Row]], consumed: dict[str, int]) -> None:
         """Replace the batch file with ``batches`` in one atomic rename (global steps)."""
         self.close()
         tmp = self.batches_path.with_name("batches.jsonl.tmp")
-        with open(tmp, "wb") as fh:
+        with writing(self.batches_path), open(tmp, "wb") as fh:
+            first = 0
             for rows in batches:
-                fh.write(encode_batch(rows, consumed))
+                fh.write(encode_batch(rows, consumed, 0, first))
+                first += len(rows)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.batches_path)
-        self.committed_batches = len(batches)
-        self.committed_rows = sum(len(b) for b in batches)
-        self.consumed = dict(consumed)
+        self._recount([BatchRecord(len(b), dict(consumed), 0) for b in batches])
+        self._fd = os.open(self.batches_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def truncate(self, batches: int) -> None:
+        """Keep only the first ``batches`` committed batches, so a rerun redoes the rest
+        (failed rows, and what came from them); the step is no longer done.
+
+        The kept batches are copied into a new file that replaces the old one, so a
+        ``Distiset`` snapshot (a hard link to the old file) keeps its rows.
+        """
+        keep = max(0, min(batches, self.committed_batches))
+        self.close()
+        with writing(self.done_path), contextlib.suppress(FileNotFoundError):
+            self.done_path.unlink()
+        size = sum(n for _r, _b, n in iter_batch_file(self.batches_path, keep))
+        tmp = self.batches_path.with_name("batches.jsonl.tmp")
+        with writing(self.batches_path):
+            with open(tmp, "wb") as out:
+                if self.batches_path.exists():
+                    with open(self.batches_path, "rb") as source:
+                        _copy_prefix(source, out, size)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.batches_path)
+        self._recount(self.records[:keep])
+        self.reused = keep > 0
         self._fd = os.open(self.batches_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def mark_done(self) -> None:
@@ -331,13 +451,15 @@ class StepStore:
 
     def append_journal(self, entries: list[tuple[str, Any]]) -> None:
         """Append per-row results (``(key, output)`` pairs) as one line in one write."""
-        if self._journal_fd is None:
-            self._journal_fd = os.open(
-                self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
-            )
-        _write_all(self._journal_fd, dumps_rows(entries) + b"\n")
-        if self.fsync:
-            os.fsync(self._journal_fd)
+        data = dumps_rows(entries) + b"\n"
+        with writing(self.journal_path):
+            if self._journal_fd is None:
+                self._journal_fd = os.open(
+                    self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
+                )
+            _write_all(self._journal_fd, data)
+            if self.fsync:
+                os.fsync(self._journal_fd)
 
 
 def check_writable(directory: Path) -> None:
@@ -352,11 +474,16 @@ def check_writable(directory: Path) -> None:
 
 
 class RunLock:
-    """An exclusive lock on a run directory, released by the OS if the process dies."""
+    """An exclusive lock on a run directory, released by the OS if the process dies.
+
+    ``filelock`` takes it with the platform's own primitive (``flock(2)`` on Linux and
+    macOS, ``msvcrt.locking`` on Windows), so two runs of one pipeline exclude each other
+    everywhere.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fh: Optional[Any] = None
+        self._lock: Optional[Any] = None
 
     def acquire(self) -> None:
         """Take the lock.
@@ -364,26 +491,22 @@ class RunLock:
         Raises:
             DistilabelUserError: another process is running this pipeline in this directory.
         """
+        import filelock
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")
+        lock = filelock.FileLock(str(self.path), thread_local=False)
         try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; runs are not guarded
-            self._fh = fh
-            return
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.close()
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
             raise DistilabelUserError(
                 f"Another process is running this pipeline with run directory"
                 f" '{self.path.parent}'. Wait for it to finish, or use another"
                 " DISTILABEL_CACHE_DIR."
             ) from None
-        self._fh = fh
+        self._lock = lock
 
     def release(self) -> None:
         """Release the lock."""
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

@@ -1,11 +1,30 @@
 """Tasks: steps that call an LLM for each row.
 
-``Task`` is the base class; ``TextGeneration`` and ``ChatGeneration`` are ready to use.
+``Task`` is the base class; ``TextGeneration``, ``ChatGeneration`` and
+``GenerateEmbeddings`` are ready to use. Names resolve on first access (PEP 562).
 """
 
-from distilabel.steps.tasks._base import METADATA_COLUMN, Task
-from distilabel.steps.tasks.chat_generation import ChatGeneration
-from distilabel.steps.tasks.generate_embeddings import GenerateEmbeddings
-from distilabel.steps.tasks.text_generation import TextGeneration
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from distilabel._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from distilabel.steps.tasks._base import METADATA_COLUMN, Task
+    from distilabel.steps.tasks.chat_generation import ChatGeneration
+    from distilabel.steps.tasks.generate_embeddings import GenerateEmbeddings
+    from distilabel.steps.tasks.text_generation import TextGeneration
 
 __all__ = ["METADATA_COLUMN", "ChatGeneration", "GenerateEmbeddings", "Task", "TextGeneration"]
+
+_LAZY = {
+    "METADATA_COLUMN": "distilabel.steps.tasks._base",
+    "Task": "distilabel.steps.tasks._base",
+    "ChatGeneration": "distilabel.steps.tasks.chat_generation",
+    "GenerateEmbeddings": "distilabel.steps.tasks.generate_embeddings",
+    "TextGeneration": "distilabel.steps.tasks.text_generation",
+}
+
+
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

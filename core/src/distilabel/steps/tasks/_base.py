@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from pydantic import Field, PositiveInt, PrivateAttr
 
@@ -22,13 +22,13 @@ from distilabel.llms import LLM, AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.steps._base import Step, columns_required
+from distilabel.steps.tasks._fatal import FatalErrorGuard
+from distilabel.steps.tasks._outcome import METADATA_COLUMN, BatchOutcome, outcome_of
 from distilabel.steps.typing import Row, StepInput, StepOutput
 from distilabel.typing import FormattedInput
 
 __all__ = ["METADATA_COLUMN", "Task"]
 
-METADATA_COLUMN = "distilabel_metadata"
-"""The column where tasks record raw inputs/outputs, statistics and errors."""
 
 _logger = logging.getLogger("distilabel.steps.tasks")
 _LOGGED_ERRORS = 3
@@ -60,6 +60,7 @@ class Task(Step):
     )
 
     _errors_logged: int = PrivateAttr(default=0)
+    _fatal: Optional[FatalErrorGuard] = PrivateAttr(default=None)
 
     # -- to define --------------------------------------------------------------------
 
@@ -78,8 +79,9 @@ class Task(Step):
     # -- life cycle -------------------------------------------------------------------
 
     def load(self) -> None:
-        """Load the task's LLM."""
+        """Load the task's LLM (and forget fatal errors of an earlier run)."""
         super().load()
+        self._fatal = None
         self.llm.load()
 
     def unload(self) -> None:
@@ -126,19 +128,54 @@ class Task(Step):
 
     def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
         """Generate for every row and yield the rows with the output columns added."""
+        yield self.process_rows(inputs)
+
+    @property
+    def reuses_answers(self) -> bool:
+        """Whether engines may hand this task answers known from an earlier run
+        (``process_rows(..., known)``): true when ``process`` is the base one."""
+        return type(self).process is Task.process
+
+    @property
+    def fatal_guard(self) -> FatalErrorGuard:
+        """Counts this task's fatal LLM errors; tripped, the engine stops the step."""
+        if self._fatal is None:
+            self._fatal = FatalErrorGuard(self.name)
+        return self._fatal
+
+    def process_rows(
+        self, inputs: StepInput, known: Optional[Sequence[Optional[GenerateOutput]]] = None
+    ) -> list[Row]:
+        """``process`` for one batch: the rows with the output columns added.
+
+        ``known`` (one entry per row, or ``None``) holds answers of an earlier run: those
+        rows are not sent to the LLM again. Once the fatal guard has tripped nothing is
+        sent and every row records the stop.
+        """
         formatted = [self.format_row(row) for row in inputs]
-        ok = [i for i, f in enumerate(formatted) if not isinstance(f, Exception)]
         results: list[RowResult] = [
             f if isinstance(f, Exception) else ValueError("not generated") for f in formatted
         ]
-        if ok:
+        ask: list[int] = []
+        for index, fmt in enumerate(formatted):
+            answer = known[index] if known is not None else None
+            if answer is not None and not isinstance(fmt, Exception):
+                results[index] = answer
+            elif not isinstance(fmt, Exception):
+                ask.append(index)
+        guard = self.fatal_guard
+        if ask and guard.stopped is not None:
+            for index in ask:
+                results[index] = guard.stopped
+        elif ask:
             outputs = self.llm.generate_outputs_isolated(
-                [formatted[i] for i in ok],  # type: ignore[misc]
+                [formatted[i] for i in ask],  # type: ignore[misc]
                 num_generations=self.num_generations,
             )
-            for index, output in zip(ok, outputs, strict=False):
+            guard.observe_all(outputs)
+            for index, output in zip(ask, outputs, strict=False):
                 results[index] = output
-        yield self.build_rows(inputs, formatted, results)
+        return self.build_rows(inputs, formatted, results)
 
     def build_rows(
         self,
@@ -167,28 +204,19 @@ class Task(Step):
         elif self._errors_logged == _LOGGED_ERRORS + 1:
             _logger.warning("Step '%s': more rows failed; not logging each.", self.name)
 
+    def outcome(self, rows: list[Row]) -> BatchOutcome:
+        """Failed rows, their errors, tokens and repaired text of ``rows`` (this task's
+        output), in one pass."""
+        return outcome_of(self.name, rows)
+
     def count_errors(self, rows: list[Row]) -> int:
         """How many of ``rows`` (this task's output) record an error of this task."""
-        key = f"error_{self.name}"
-        return sum(
-            1 for row in rows
-            if isinstance(meta := row.get(METADATA_COLUMN), dict) and meta.get(key)
-        )
-
+        return self.outcome(rows).errors
 
     def count_output_tokens(self, rows: list[Row]) -> int:
         """Output tokens the LLM reported for ``rows`` (this task's output), for the
         progress display's tokens/s; 0 where the backend reports none."""
-        key = f"statistics_{self.name}"
-        total = 0
-        for row in rows:
-            meta = row.get(METADATA_COLUMN)
-            stats = meta.get(key) if isinstance(meta, dict) else None
-            value = stats.get("output_tokens") if isinstance(stats, dict) else None
-            for count in value if isinstance(value, list) else [value]:
-                if isinstance(count, int) and not isinstance(count, bool):
-                    total += count
-        return total
+        return self.outcome(rows).output_tokens
 
 
 class _RowContext:
@@ -258,8 +286,14 @@ class _RowContext:
         if isinstance(result, Exception):
             generations: list[Optional[str]] = [None] * self.num_generations
             error = f"{type(result).__name__}: {result}"
+            # An unusable answer (InvalidLLMOutputError) keeps what the LLM returned.
+            raw: Any = getattr(result, "raw", None)
+            raws: list[Any] = [raw] * self.num_generations
+            if raw is None:
+                raw = generations
         else:
             generations = result["generations"]
+            raw = raws = generations
             statistics = result.get("statistics") or {}  # type: ignore[assignment]
             logprobs = result.get("logprobs")
         outputs: list[dict[str, Any]] = []
@@ -276,7 +310,7 @@ class _RowContext:
         if len(outputs) == 1 and not self.group:  # the common case, kept lean
             meta = dict(base_meta)
             if self.raw_output_key:
-                meta[self.raw_output_key] = generations[0]
+                meta[self.raw_output_key] = raws[0]
             if self.raw_input_key:
                 meta[self.raw_input_key] = _raw_input(formatted)
             if statistics:
@@ -294,7 +328,7 @@ class _RowContext:
             return [new]
         if self.group:
             meta = dict(base_meta)
-            self._fill(meta, formatted, generations, statistics, logprobs)
+            self._fill(meta, formatted, raw, statistics, logprobs)
             first_error = next((e for e in errors if e), None)
             if first_error:
                 meta[self.error_key] = first_error
@@ -308,7 +342,7 @@ class _RowContext:
         for index, columns in enumerate(outputs):
             meta = dict(base_meta)
             self._fill(
-                meta, formatted, generations[index],
+                meta, formatted, raws[index],
                 {k: v[index] if index < len(v) else None for k, v in statistics.items()},
                 logprobs[index] if logprobs is not None and index < len(logprobs) else None,
             )

@@ -27,7 +27,7 @@ def _renderer(template: str, columns: tuple[str, ...]) -> Callable[[dict[str, An
     import jinja2
     from jinja2 import meta
 
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, finalize=_as_text)
     try:
         parsed = environment.parse(template)
     except jinja2.TemplateSyntaxError as exc:
@@ -50,9 +50,25 @@ def _renderer(template: str, columns: tuple[str, ...]) -> Callable[[dict[str, An
     plain = _PLAIN_VARIABLE.match(template)
     if plain and columns == (plain.group(1),):
         column = plain.group(1)
-        return lambda values: str(values[column])
+        return lambda values: _as_text(values[column], column)
     compiled = environment.from_string(template)
     return lambda values: compiled.render(**values)
+
+
+def _as_text(value: Any, column: Optional[str] = None) -> Any:
+    """What a ``{{ column }}`` writes into a prompt: text as it is, numbers as text; a
+    list, dict or other object is refused (its Python repr is not a prompt)."""
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, (int, float)):  # bool included: True -> "True"
+        return str(value)
+    raise ValueError(
+        f"{f'column {column!r}' if column else 'a template value'} is a"
+        f" {type(value).__name__} ({value!r:.60}), not text; its"
+        " Python repr would be sent as the prompt. Make the column a string first, or"
+        " render it in a template (e.g. `{{ items | join(', ') }}`, `{{ data | tojson }}`"
+        " or a `{% for %}` loop)."
+    )
 
 
 class TextGeneration(Task):
@@ -125,7 +141,11 @@ class TextGeneration(Task):
         if system and self.use_system_prompt:
             messages.append({"role": "system", "content": str(system)})
         render = _renderer(self.template, columns)
-        messages.append({"role": "user", "content": render(values)})
+        try:
+            content = render(values)
+        except ValueError as exc:
+            raise ValueError(f"Step '{self.name}': {exc}") from None
+        messages.append({"role": "user", "content": content})
         return messages
 
     def format_output(self, output: Optional[str], input: Optional[Row] = None) -> dict[str, Any]:

@@ -1,0 +1,20 @@
+"""``distilabel.llms.azure``, the distilabel 1.0-1.4 path (an alias).
+
+``AzureOpenAILLM`` is the class the plugin registry resolves for
+the name; a missing plugin raises an ImportError naming the package to install.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from distilabel.llms._aliases import backend_attribute
+
+if TYPE_CHECKING:
+    from distilabel.llms import AzureOpenAILLM as AzureOpenAILLM
+
+__all__ = ["AzureOpenAILLM"]
+
+
+def __getattr__(name: str) -> Any:
+    return backend_attribute(__name__, __all__, name)

@@ -1,0 +1,20 @@
+"""``distilabel.llms.huggingface``, the distilabel 1.0-1.4 path (an alias).
+
+``InferenceEndpointsLLM``, ``TransformersLLM`` are the classes the plugin registry resolves for
+these names; a missing plugin raises an ImportError naming the package to install.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from distilabel.llms._aliases import backend_attribute
+
+if TYPE_CHECKING:
+    from distilabel.llms import TransformersLLM as TransformersLLM
+
+__all__ = ["InferenceEndpointsLLM", "TransformersLLM"]
+
+
+def __getattr__(name: str) -> Any:
+    return backend_attribute(__name__, __all__, name)

@@ -1,0 +1,1 @@
+"""``distilabel.mixins``, the distilabel 1.x package of model mixins (an alias package)."""

@@ -1,0 +1,7 @@
+"""``distilabel.steps.generators``, the distilabel 1.x package of loader steps (an alias)."""
+
+from distilabel.steps._load_dicts import LoadDataFromDicts
+from distilabel.steps._load_files import LoadDataFromFileSystem
+from distilabel.steps._load_hub import LoadDataFromHub
+
+__all__ = ["LoadDataFromDicts", "LoadDataFromFileSystem", "LoadDataFromHub"]
