@@ -13,6 +13,7 @@ __all__ = [
     "FatalLLMError",
     "LLMNotLoadedError",
     "LLMRequestError",
+    "MissingRequirementsError",
     "PluginConflictError",
     "PluginNotAvailableError",
     "RuntimeParameterError",
@@ -27,6 +28,10 @@ class DistilabelError(Exception):
 
 class DistilabelUserError(DistilabelError, ValueError):
     """Raised when user input (parameters, configuration, data) is invalid."""
+
+
+class MissingRequirementsError(DistilabelUserError, ModuleNotFoundError):
+    """Raised before a run when packages the pipeline requires are missing or too old."""
 
 
 class LLMNotLoadedError(DistilabelError, RuntimeError):

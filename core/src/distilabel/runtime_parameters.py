@@ -8,7 +8,9 @@ A field becomes a runtime parameter by being annotated with ``RuntimeParameter[T
 
 A runtime parameter whose value is still ``None`` when the pipeline is validated is
 *required* (the user must give it), unless the field is declared
-``Optional[RuntimeParameter[T]]``. Models that hold other models with runtime parameters
+``Optional[RuntimeParameter[T]]``. One declared without a default (``x:
+RuntimeParameter[int]``) defaults to ``None``, so it is required at run time, not when
+the object is built (as in distilabel 1.x). Models that hold other models with runtime parameters
 (a task holding an ``llm``) expose them as a nested group, and a dict-valued parameter may
 declare the keys it accepts (``generation_kwargs`` takes the keywords of ``generate``).
 
@@ -229,6 +231,24 @@ class RuntimeParametersModel(BaseModel):
 
     _runtime_parameter_fields_cache: ClassVar[dict[type, dict[str, tuple[FieldInfo, bool]]]] = {}
     _field_adapters_cache: ClassVar[dict[tuple[type, str], TypeAdapter[Any]]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Give ``x: RuntimeParameter[T]`` declared without a default the default ``None``.
+
+        As in distilabel 1.x, such a field is not needed when the object is built; it is
+        a *required* runtime parameter, which must have a value before the pipeline runs
+        (``missing_runtime_parameters`` names it, validation and ``load()`` refuse).
+        """
+        super().__pydantic_init_subclass__(**kwargs)
+        bare = [
+            info for info in cls.model_fields.values()
+            if info.is_required() and any(m is _RUNTIME_PARAMETER for m in info.metadata)
+        ]
+        for info in bare:
+            info.default = None
+        if bare:
+            cls.model_rebuild(force=True)
 
     # -- introspection -------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ def test_openai_example(llama_server: str, api_key: str, tmp_path: Path) -> None
                                     "OPENAI_MODEL": "smollm2"}, tmp_path)
     assert "generations: 2" in output
     assert "structured: name=" in output
-    assert output.count("pipeline: ") == 3
+    assert sum(line.startswith("pipeline: ") for line in output.splitlines()) == 3
     assert api_key not in output
     assert any(tmp_path.rglob("*")), "the pipeline wrote nothing to its cache directory"
     assert _files_mentioning(tmp_path, api_key) == []

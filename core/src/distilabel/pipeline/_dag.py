@@ -61,6 +61,10 @@ class DAG:
         """Steps without successors: their rows form the output."""
         return [name for name, succs in self.successors.items() if not succs]
 
+    def with_descendants(self, names: list[str]) -> set[str]:
+        """``names`` and every step reachable from them."""
+        return set(names).union(*(self.descendants(name) for name in names))
+
     def find_cycle(self) -> Optional[list[str]]:
         """Return one cycle as a list of step names (first repeated at the end), or None."""
         state: dict[str, int] = {}

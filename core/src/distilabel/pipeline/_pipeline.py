@@ -25,9 +25,11 @@ from distilabel._installation import warn_if_conflicting
 from distilabel.distiset import Distiset, StepRows
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
+from distilabel.pipeline._dataset import attach_dataset
 from distilabel.pipeline._display import make_display
 from distilabel.pipeline._engine import RunOptions, StepFailedError, run_coroutine_sync
 from distilabel.pipeline._progress import StepProgress
+from distilabel.pipeline._requirements import check_requirements, parse_requirements
 from distilabel.pipeline._rerun import rewind_failed
 from distilabel.pipeline._serialize import (
     config_text,
@@ -62,6 +64,7 @@ from distilabel.pipeline.storage._store import StepStore
 from distilabel.runtime_parameters import RuntimeParameterInfo
 from distilabel.steps._base import _Step
 from distilabel.steps._context import pop_pipeline, push_pipeline
+from distilabel.steps._make_generator import InputDataset
 
 if TYPE_CHECKING:
     from distilabel.pipeline.ray._run import RayPipeline
@@ -76,24 +79,35 @@ class Pipeline:
     """A named DAG of steps, run locally with durable, resumable progress.
 
     Args:
-        name: the pipeline's name (part of its cache key).
+        name: the pipeline's name (part of its cache key). Without one it is derived
+            from the step names when the ``with`` block ends (``pipeline_load_generate``),
+            as in distilabel 1.x.
         description: a free text description, kept in the YAML and the dataset card.
         cache_dir: where run directories live: a local path or an fsspec URL such as
             ``s3://bucket/prefix`` (default ``$DISTILABEL_CACHE_DIR`` or
             ``~/.cache/distilabel``). With the Ray engine, use a location every node can
             reach.
+        requirements: packages the pipeline needs (``["openai>=1.0"]``), checked before
+            anything loads and kept in the dumped YAML.
+
+    Raises:
+        DistilabelUserError: ``name`` is empty or a requirement is not valid.
     """
 
     def __init__(
         self,
-        name: str,
+        name: Optional[str] = None,
         description: Optional[str] = None,
         cache_dir: Optional[Union[str, os.PathLike[str]]] = None,
+        requirements: Optional[list[str]] = None,
     ) -> None:
-        if not isinstance(name, str) or not name.strip():
-            raise DistilabelUserError("Pipeline needs a non-empty `name`.")
-        self.name = name
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise DistilabelUserError(
+                "Pipeline `name` must be a non-empty string (or left out to derive it)."
+            )
+        self._name = name
         self.description = description
+        self.requirements = parse_requirements(requirements, "Pipeline")
         self.dag = DAG()
         self._cache_dir = as_location(cache_dir) if cache_dir is not None else None
         self._tokens: list[contextvars.Token[Any]] = []
@@ -111,6 +125,19 @@ class Pipeline:
         tb: Optional[TracebackType],
     ) -> None:
         pop_pipeline(self._tokens.pop())
+        if self._name is None and not self._tokens and self.dag.steps:
+            self._name = self.name
+
+    @property
+    def name(self) -> str:
+        """The given name, or one derived from the step names (``pipeline_a_b``)."""
+        if self._name is not None:
+            return self._name
+        return "_".join(["pipeline", *self.dag.steps])[:96]
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
 
     def _add_step(self, step: _Step) -> None:
         self.dag.add_step(step)
@@ -187,6 +214,8 @@ class Pipeline:
         show_progress: Optional[bool] = None,
         engine: str = "local",
         ray_init_kwargs: Optional[Mapping[str, Any]] = None,
+        dataset: Optional[InputDataset] = None,
+        dataset_batch_size: int = 50,
         retry_failed: bool = True,
         max_failed_fraction: Optional[float] = None,
     ) -> Distiset:
@@ -207,6 +236,10 @@ class Pipeline:
                 ``docs/progress-and-logs.md``); ``False`` shows none.
             engine: ``"local"`` (this process) or ``"ray"`` (a Ray cluster, see ``ray()``).
             ray_init_kwargs: with ``engine="ray"``, arguments for ``ray.init``.
+            dataset: rows to feed the steps without predecessors (a list of dicts, a
+                pandas DataFrame or a ``datasets.Dataset``); they become the generator
+                step ``load_dataset``.
+            dataset_batch_size: the batch size of that step.
 
         Returns:
             A ``Distiset``; ``complete`` is false when Ctrl-C stopped the run (what
@@ -214,12 +247,16 @@ class Pipeline:
             what was done, failed and retried.
 
         Raises:
+            MissingRequirementsError: a package in ``requirements`` is missing.
             PipelineValidationError: the pipeline cannot run as built.
             StepFailedError: a step failed, e.g. stopped on a wrong API key (finished work
                 is kept for a rerun; ``.summary`` says what was done).
             TooManyFailedRowsError: the run finished, but a step failed more rows than
                 ``max_failed_fraction`` allows (``.distiset`` and ``.summary`` hold them).
         """
+        check_requirements(self.requirements, f"Pipeline '{self.name}'")
+        if dataset is not None:
+            attach_dataset(self, dataset, dataset_batch_size)
         options = RunOptions(use_cache, retry_failed, check_failed_fraction(max_failed_fraction))
         if engine == "ray":
             return self.ray(ray_init_kwargs=ray_init_kwargs).run(
@@ -233,6 +270,23 @@ class Pipeline:
         run_dir = self.run_dir
         with locked_run_dir(run_dir):
             return self._run_locked(order, run_dir, options, show_progress)
+
+    def dry_run(
+        self,
+        parameters: Optional[Mapping[str, Any]] = None,
+        batch_size: int = 1,
+        dataset: Optional[InputDataset] = None,
+        show_progress: Optional[bool] = False,
+    ) -> Distiset:
+        """Run ``batch_size`` rows (default one) through every step to try the pipeline.
+
+        Each generator step produces one batch; nothing is read from or written to the
+        pipeline's cache, and the returned ``Distiset`` holds the rows in memory.
+        Validation, parameters and requirements are checked as ``run`` checks them.
+        """
+        from distilabel.pipeline._dry_run import dry_run
+
+        return dry_run(self, parameters, batch_size, dataset, show_progress=show_progress)
 
     def ray(
         self,
@@ -269,9 +323,12 @@ class Pipeline:
         step_dumps = {entry["name"]: entry["step"] for entry in dumped["pipeline"]["steps"]}
         signatures = step_signatures(self.dag, order, step_dumps)
         stores: dict[str, StepStore] = {}
+        uncached = self.dag.with_descendants(
+            [name for name in order if not self.dag.steps[name].use_cache]
+        )
         for name in order:
             store = make_step_store(join(run_dir, "steps", name), signatures[name])
-            store.open(reset=not options.use_cache)
+            store.open(reset=not options.use_cache or name in uncached)
             stores[name] = store
         rewound = (
             rewind_failed(self.dag, order, stores)

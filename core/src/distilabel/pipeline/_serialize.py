@@ -31,6 +31,7 @@ class Buildable(Protocol):
 
     name: str
     description: Optional[str]
+    requirements: list[str]
     dag: DAG
 
     def __enter__(self) -> Any: ...
@@ -47,7 +48,8 @@ _P = TypeVar("_P", bound=Buildable)
 
 
 def pipeline_to_dict(pipeline: Buildable) -> dict[str, Any]:
-    """``{"distilabel": {"version"}, "pipeline": {name, description, steps, connections}}``."""
+    """``{"distilabel": {"version"}, "pipeline": {name, description, steps, connections},
+    "requirements": [...]}``, the layout distilabel 1.x writes too."""
     dag = pipeline.dag
     return {
         "distilabel": {"version": __version__},
@@ -60,6 +62,7 @@ def pipeline_to_dict(pipeline: Buildable) -> dict[str, Any]:
             ],
             TYPE_INFO_KEY: {"module": "distilabel.pipeline", "name": "Pipeline"},
         },
+        "requirements": list(pipeline.requirements),
     }
 
 
@@ -78,7 +81,11 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
         )
     steps = _checked_steps(body["steps"])
     connections = _checked_connections(body.get("connections"))
-    pipeline = cls(name=body.get("name") or "pipeline", description=body.get("description"))
+    pipeline = cls(
+        name=body.get("name") or "pipeline",
+        description=body.get("description"),
+        requirements=data.get("requirements") or None,
+    )
     with pipeline:
         for entry in steps:
             step_data = dict(entry.get("step") or {})

@@ -30,6 +30,7 @@ NON_OUTPUT_FIELDS = frozenset(
         "resources",
         "add_raw_input",
         "add_raw_output",
+        "use_cache",
     }
 )
 """Field names that never change a step's rows (at the step's and its LLM's level).

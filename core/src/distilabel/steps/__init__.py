@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from distilabel.steps._load_dicts import LoadDataFromDicts
     from distilabel.steps._load_files import LoadDataFromFileSystem
     from distilabel.steps._load_hub import LoadDataFromHub
+    from distilabel.steps._make_generator import make_generator_step
     from distilabel.steps._resources import StepResources
     from distilabel.steps.typing import (
         GeneratorStepOutput,
@@ -50,6 +51,7 @@ __all__ = [
     "StepInput",
     "StepOutput",
     "StepResources",
+    "make_generator_step",
     "step",
 ]
 
@@ -69,6 +71,7 @@ _LAZY = {
     "StepInput": "distilabel.steps.typing",
     "StepOutput": "distilabel.steps.typing",
     "StepResources": "distilabel.steps._resources",
+    "make_generator_step": "distilabel.steps._make_generator",
     "step": "distilabel.steps._decorator",
 }
 

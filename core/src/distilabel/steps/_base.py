@@ -73,6 +73,11 @@ class _Step(RuntimeParametersModel, Serializable, ABC):
         description="Replicas and per-replica resources on a cluster engine (Ray); the local"
         " engine ignores them.",
     )
+    use_cache: bool = Field(
+        default=True,
+        description="Reuse what earlier runs of the pipeline committed for this step; False"
+        " recomputes it (and the steps after it) on every run.",
+    )
     pipeline: Any = Field(default=None, exclude=True, repr=False)
 
     _loaded: bool = PrivateAttr(default=False)
@@ -258,6 +263,21 @@ class _Step(RuntimeParametersModel, Serializable, ABC):
             source._connect_to(self)
         return self
 
+    def connect(self, *steps: _Step) -> None:
+        """Connect this step to each of ``steps``: ``a.connect(b, c)`` is ``a >> [b, c]``.
+
+        Raises:
+            DistilabelUserError: a step is not a step, or the steps are in no pipeline or
+                in different ones.
+        """
+        for target in steps:
+            if not isinstance(target, _Step):
+                raise DistilabelUserError(
+                    f"Step '{self.name}'.connect() takes steps, got {_describe(target)}."
+                )
+        for target in steps:
+            self._connect_to(target)
+
     def _connect_to(self, target: _Step) -> None:
         pipeline = self.pipeline or target.pipeline
         if pipeline is None:
@@ -377,6 +397,9 @@ class GeneratorStep(_Step):
         default=50, description="How many rows each produced batch holds."
     )
 
+    _row_limit: Optional[int] = PrivateAttr(default=None)
+    """When set (``Pipeline.dry_run``), the step stops after this many rows."""
+
     runs_inline: ClassVar[bool] = False
     """True when ``process`` is cheap and never blocks, so an engine may run it on its
     event loop instead of a worker thread (in-memory data)."""
@@ -404,6 +427,7 @@ class GeneratorStep(_Step):
         else:
             source = self.process()
             skip = offset
+        produced = offset - skip  # rows counted from where ``source`` starts
         for item in source:
             if (
                 not isinstance(item, tuple) or len(item) != 2
@@ -414,6 +438,10 @@ class GeneratorStep(_Step):
                     f" pairs, got {_describe(item)}. Yield e.g. `yield rows, False`."
                 )
             batch, last = item
+            if self._row_limit is not None:
+                batch = batch[: max(self._row_limit - produced, 0)]
+                produced += len(batch)
+                last = last or produced >= self._row_limit
             if skip:
                 dropped = min(skip, len(batch))
                 batch = batch[dropped:]
@@ -421,3 +449,5 @@ class GeneratorStep(_Step):
                 if not batch and not last:
                     continue
             yield self._map_outputs(batch), last
+            if last:
+                return

@@ -1,0 +1,15 @@
+"""Every compat test gets its own pipeline cache directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "cache"
+    monkeypatch.setenv("DISTILABEL_CACHE_DIR", str(path))
+    yield path
