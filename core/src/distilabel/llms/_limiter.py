@@ -208,10 +208,13 @@ class RequestLimiter:
         Backends call it while backing off from throttling, so waiting retries do not
         hold slots that the concurrency limit should give to others; back from the pause
         the request queues first, ahead of requests that have not started yet. Outside a
-        slot taken with ``slot()`` it is a plain sleep.
+        slot taken with ``slot()`` it is a plain sleep, and so it is while the limiter is
+        backing off (its limit below ``max_concurrency``): during sustained throttling a
+        waiting retry keeps its slot, so new rows do not start only to be answered 429.
         """
         held = _SLOT.get()
-        if held is None or held.limiter is not self or not held.held:
+        backing_off = self.limit < self.max_concurrency
+        if held is None or held.limiter is not self or not held.held or backing_off:
             await asyncio.sleep(seconds)
             return
         held.held = False
