@@ -22,6 +22,10 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+_BASE_CLASSES = frozenset({
+    "Step", "GeneratorStep", "GlobalStep", "Task", "GeneratorTask", "GlobalTask", "MultiCallTask",
+})
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = "reference"
 GALLERY = "components.md"
@@ -141,7 +145,7 @@ def gallery() -> str:
             obj = getattr(module, name)
             if not (inspect.isclass(obj) and issubclass(obj, _Step)) or inspect.isabstract(obj):
                 continue
-            if name in ("Step", "GeneratorStep", "GlobalStep", "Task"):
+            if name in _BASE_CLASSES:
                 continue  # the base classes, documented in the API reference
             params = [
                 dict(obj.describe_runtime_parameter(field, info.get_default(

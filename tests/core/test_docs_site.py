@@ -75,7 +75,10 @@ def test_the_gallery_lists_every_step_and_task_with_columns(site: Path) -> None:
     from distilabel.steps._base import _Step
 
     text = page_text(site, "components")
-    bases = {"Step", "GeneratorStep", "GlobalStep", "Task"}
+    bases = {
+        "Step", "GeneratorStep", "GlobalStep", "Task", "GeneratorTask", "GlobalTask",
+        "MultiCallTask",
+    }
     for module in (distilabel.steps, distilabel.steps.tasks):
         for name in module.__all__:
             obj = getattr(module, name)

@@ -187,7 +187,8 @@ def test_unknown_name_lists_valid_names_and_the_closest_match() -> None:
         ServerLLM().set_runtime_parameters({"timout": 1})
     assert str(info.value) == (
         "Unknown runtime parameter 'timout' (ServerLLM); did you mean 'timeout'? Valid:"
-        " api_key, base_url, generation_kwargs, retries, stop_ids, timeout."
+        " api_key, base_url, generation_kwargs, retries, stop_ids, structured_output,"
+        " structured_output_retries, timeout."
     )
     assert isinstance(info.value, KeyError)
 
@@ -255,7 +256,8 @@ def test_load_enforces_required_runtime_parameters() -> None:
 def test_info_lists_type_default_required_and_description() -> None:
     infos = {i["name"]: i for i in ServerLLM().get_runtime_parameters_info()}
     assert list(infos) == [
-        "generation_kwargs", "base_url", "timeout", "retries", "stop_ids", "api_key"
+        "generation_kwargs", "structured_output", "structured_output_retries", "base_url",
+        "timeout", "retries", "stop_ids", "api_key",
     ]
     assert infos["base_url"] == {
         "name": "base_url", "type": "str", "default": None, "required": True,

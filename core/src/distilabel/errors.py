@@ -11,6 +11,7 @@ __all__ = [
     "DistilabelError",
     "DistilabelUserError",
     "FatalLLMError",
+    "LLMCapabilityError",
     "LLMNotLoadedError",
     "LLMRequestError",
     "MissingRequirementsError",
@@ -36,6 +37,11 @@ class MissingRequirementsError(DistilabelUserError, ModuleNotFoundError):
 
 class LLMNotLoadedError(DistilabelError, RuntimeError):
     """Raised when an LLM is used before its ``load()`` method was called."""
+
+
+class LLMCapabilityError(DistilabelUserError):
+    """Raised when an LLM is asked for something its backend cannot do (raw prompts, a
+    structured-output format); the message names the LLM and what to use instead."""
 
 
 class RuntimeParameterError(DistilabelUserError):

@@ -144,7 +144,9 @@ def test_response_format_set_through_generation_kwargs_runtime_parameter() -> No
     llm.set_runtime_parameters(
         {"generation_kwargs": {"response_format": json.dumps(RATING_SCHEMA), "top_k": "10"}}
     )
-    assert llm.generation_kwargs == {"response_format": RATING_SCHEMA, "top_k": 10}
+    assert llm.generation_kwargs == {
+        "response_format": {"format": "json", "schema": RATING_SCHEMA}, "top_k": 10
+    }
 
 
 def test_hidden_states_are_per_token_and_deterministic(llamacpp_llm: Any) -> None:

@@ -81,9 +81,26 @@ def test_sampling_gives_several_different_answers(transformers_llm: Any) -> None
     assert len(out["generations"]) == 3 and len(set(out["generations"])) > 1
 
 
-def test_structured_output_is_refused_clearly(transformers_llm: Any) -> None:
-    with pytest.raises(DistilabelUserError, match="does not support structured output"):
-        transformers_llm.generate([(QUESTIONS[0], {"type": "object"})], **GREEDY)
+def test_structured_output_is_constrained_to_the_schema(transformers_llm: Any) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string", "maxLength": 20}},
+        "required": ["city"],
+        "additionalProperties": False,
+    }
+    [output] = transformers_llm.generate_outputs(
+        [(QUESTIONS[0], {"format": "json", "schema": schema})], do_sample=False,
+        max_new_tokens=40,
+    )
+    assert isinstance(json.loads(output["generations"][0])["city"], str)
+
+
+def test_a_regex_request_is_followed(transformers_llm: Any) -> None:
+    [output] = transformers_llm.generate_outputs(
+        [(QUESTIONS[0], {"format": "regex", "schema": "(yes|no)"})], do_sample=False,
+        max_new_tokens=5,
+    )
+    assert output["generations"][0] in ("yes", "no")
 
 
 def test_hidden_states_ignore_padding(transformers_llm: Any) -> None:

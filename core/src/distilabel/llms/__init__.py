@@ -19,8 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from distilabel.llms._base import LLM, AsyncLLM
+    from distilabel.llms._chat_template import PRESET_CHAT_TEMPLATES, render_chat_template
     from distilabel.llms._limiter import RequestLimiter
     from distilabel.llms._outputs import InvalidLLMOutputError
+    from distilabel.llms._prompts import (
+        MAGPIE_PRE_QUERY_TEMPLATES,
+        ChatRenderer,
+        LLMInput,
+        magpie_prompt,
+    )
+    from distilabel.llms._structured import StructuredOutput, StructuredOutputError
 
     # Type checkers see the first-party backends' real classes (so a misspelt field is
     # flagged); at run time each resolves through the registry and the core imports no
@@ -44,13 +52,34 @@ if TYPE_CHECKING:
         TransformersLLM as TransformersLLM,
     )
 
-__all__ = ["LLM", "AsyncLLM", "InvalidLLMOutputError", "RequestLimiter"]
+__all__ = [
+    "LLM",
+    "MAGPIE_PRE_QUERY_TEMPLATES",
+    "PRESET_CHAT_TEMPLATES",
+    "AsyncLLM",
+    "ChatRenderer",
+    "InvalidLLMOutputError",
+    "LLMInput",
+    "RequestLimiter",
+    "StructuredOutput",
+    "StructuredOutputError",
+    "magpie_prompt",
+    "render_chat_template",
+]
 
 _LAZY = {
     "LLM": "distilabel.llms._base",
     "AsyncLLM": "distilabel.llms._base",
     "InvalidLLMOutputError": "distilabel.llms._outputs",
     "RequestLimiter": "distilabel.llms._limiter",
+    "ChatRenderer": "distilabel.llms._prompts",
+    "LLMInput": "distilabel.llms._prompts",
+    "MAGPIE_PRE_QUERY_TEMPLATES": "distilabel.llms._prompts",
+    "magpie_prompt": "distilabel.llms._prompts",
+    "PRESET_CHAT_TEMPLATES": "distilabel.llms._chat_template",
+    "render_chat_template": "distilabel.llms._chat_template",
+    "StructuredOutput": "distilabel.llms._structured",
+    "StructuredOutputError": "distilabel.llms._structured",
 }
 
 

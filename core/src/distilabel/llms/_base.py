@@ -13,11 +13,26 @@ import asyncio
 import functools
 import inspect
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Coroutine, Optional, TypeVar, Union, final
+from typing import Any, Callable, ClassVar, Coroutine, Optional, TypeVar, Union, final
 
-from pydantic import ConfigDict, Field, PositiveFloat, PositiveInt, PrivateAttr, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    PrivateAttr,
+    model_validator,
+)
 
-from distilabel.errors import FatalLLMError, LLMNotLoadedError, RuntimeParameterError
+from distilabel.errors import (
+    DistilabelUserError,
+    FatalLLMError,
+    LLMCapabilityError,
+    LLMNotLoadedError,
+    RuntimeParameterError,
+)
+from distilabel.llms._checking import acheck_output, generate_checked
 from distilabel.llms._limiter import RequestLimiter
 from distilabel.llms._loop import LoopThread
 from distilabel.llms._outputs import (
@@ -26,7 +41,13 @@ from distilabel.llms._outputs import (
     normalize_outputs,
     normalize_results,
 )
+from distilabel.llms._prompts import (
+    MAGPIE_PRE_QUERY_TEMPLATES,
+    LLMInput,
+    resolve_pre_query_template,
+)
 from distilabel.llms._signature import generation_kwargs_schema
+from distilabel.llms._structured import StructuredOutput, StructuredOutputSpec
 from distilabel.llms.typing import GenerateOutput, HiddenState, LLMOutput
 from distilabel.runtime_parameters import (
     KeySchema,
@@ -56,6 +77,7 @@ def _wrap_load(func: _F) -> _F:
     @functools.wraps(func)
     def load(self: LLM, *args: Any, **kwargs: Any) -> Any:
         self._check_required_runtime_parameters()
+        self._check_capabilities()
         result = func(self, *args, **kwargs)
         self._after_load()
         return result
@@ -100,6 +122,13 @@ def _wrap_requires_load(func: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+_OMITTED_AT_DEFAULT = (
+    "structured_output",
+    "structured_output_retries",
+    "use_magpie_template",
+    "magpie_pre_query_template",
+)
+
 _LIFECYCLE_WRAPPERS: dict[str, Callable[[Any], Any]] = {
     "load": _wrap_load,
     "unload": _wrap_unload,
@@ -117,7 +146,19 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
     and returns, per input, ``num_generations`` texts: a plain list of strings or a
     ``GenerateOutput`` dict with statistics. Its keyword arguments other than ``inputs``
     and ``num_generations`` are the keys ``generation_kwargs`` accepts.
+
+    An input may also be a raw prompt string or carry a structured-output request; a
+    backend reads either through ``prepare_input`` and declares what it supports with
+    ``supports_raw_prompts`` and ``structured_output_formats``.
     """
+
+    supports_raw_prompts: ClassVar[bool] = False
+    """Whether the backend completes raw prompt strings and Magpie pre-query templates
+    (``prepare_input`` gives it ``LLMInput.prompt`` / ``LLMInput.magpie``)."""
+
+    structured_output_formats: ClassVar[Optional[frozenset[str]]] = None
+    """The structured-output formats (``"json"``, ``"regex"``) the backend constrains
+    natively; ``None`` when it does not say (requests reach it, answers are validated)."""
 
     model_config = ConfigDict(
         arbitrary_types_allowed=True,
@@ -132,7 +173,33 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         " e.g. `temperature` or `max_new_tokens`.",
     )
 
+    structured_output: Optional[RuntimeParameter[StructuredOutputSpec]] = Field(
+        default=None,
+        description="Structured output for every answer: {'format': 'json', 'schema':"
+        " <pydantic model or JSON schema>} or {'format': 'regex', 'schema': <pattern>}."
+        " An input (or a row's `structured_output` column) may bring its own.",
+    )
+    structured_output_retries: RuntimeParameter[NonNegativeInt] = Field(
+        default=2,
+        description="How often an answer that does not follow its structured output is"
+        " generated again before its row fails (with the raw text kept).",
+    )
+    use_magpie_template: bool = Field(
+        default=False,
+        description="Magpie: for conversations that do not end with a user message, apply"
+        " the chat template up to a new user turn so the model writes the user's text.",
+    )
+    magpie_pre_query_template: Optional[str] = Field(
+        default=None,
+        description="Magpie: the text that opens a user turn: a preset ("
+        + ", ".join(MAGPIE_PRE_QUERY_TEMPLATES)
+        + "), a custom string, or None for the model's own chat template.",
+    )
+
     _loaded: bool = PrivateAttr(default=False)
+    _default_output: tuple[Any, Optional[StructuredOutput]] = PrivateAttr(
+        default=(None, None)
+    )
 
     def __getstate__(self) -> dict[Any, Any]:
         """A pickled LLM is an unloaded one: clients, pools and threads stay behind (they
@@ -204,6 +271,116 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
     def _after_load(self) -> None:
         self._loaded = True
 
+    def dump(self) -> dict[str, Any]:
+        """A JSON/YAML-friendly dict of this LLM, without secrets; the recipe fields
+        (structured output, Magpie) appear only when set, so dumps and cache signatures
+        of LLMs that do not use them stay as they were."""
+        data = super().dump()
+        for name in _OMITTED_AT_DEFAULT:
+            if name in data and data[name] == type(self).model_fields[name].get_default(
+                call_default_factory=True
+            ):
+                del data[name]
+        return data
+
+    # -- what inputs ask for -----------------------------------------------------------------
+
+    def unsupported_features(self) -> list[str]:
+        """What this LLM's configuration asks for that its backend cannot do, one line each.
+
+        Checked when a pipeline is validated and again at ``load()``. Backends whose
+        support depends on their configuration (a server's chat template) extend it.
+        """
+        name = type(self).__name__
+        problems: list[str] = []
+        if self.use_magpie_template and not self.supports_raw_prompts:
+            problems.append(
+                f"{name} cannot complete raw prompts, so it cannot use Magpie pre-query"
+                " templates (use_magpie_template=True); use a backend that can, such as"
+                " LlamaCppLLM, TransformersLLM or OpenAILLM (/v1/completions)."
+            )
+        spec = self.default_structured_output()
+        formats = self.structured_output_formats
+        if spec is not None and formats is not None and spec.format not in formats:
+            problems.append(self._format_problem(spec.format))
+        return problems
+
+    def _format_problem(self, fmt: str) -> str:
+        formats = self.structured_output_formats or frozenset()
+        can = f"it supports {', '.join(sorted(formats))}" if formats else "it supports none"
+        return (
+            f"{type(self).__name__} cannot constrain its output to structured output format"
+            f" {fmt!r} ({can}); use another format or a backend that supports {fmt!r}."
+        )
+
+    def _check_capabilities(self) -> None:
+        problems = self.unsupported_features()
+        if problems:
+            raise LLMCapabilityError(" ".join(problems))
+
+    def default_structured_output(self) -> Optional[StructuredOutput]:
+        """The LLM's own ``structured_output``, normalised (``None`` for free text)."""
+        value = self.structured_output
+        cached_for, spec = self._default_output
+        if cached_for is not value:
+            spec = StructuredOutput.of(value, f"{type(self).__name__}.structured_output")
+            self._default_output = (value, spec)
+        return spec
+
+    def prepare_input(self, input: FormattedInput) -> LLMInput:
+        """What ``input`` asks for, with the LLM's own settings applied.
+
+        A conversation, a raw prompt string, or either paired with a structured-output
+        request (which wins over ``structured_output``). With ``use_magpie_template`` a
+        conversation that does not end with a user message asks for the next user turn.
+
+        Raises:
+            LLMCapabilityError: the backend cannot do what the input asks for.
+            DistilabelUserError: the input has none of the accepted shapes.
+        """
+        name = type(self).__name__
+        item: Any = input
+        if isinstance(item, tuple):
+            if len(item) != 2:
+                raise DistilabelUserError(
+                    f"{name}: a structured input is a pair (conversation or prompt, request),"
+                    f" got a tuple of {len(item)}."
+                )
+            item, request = item
+            spec = (
+                StructuredOutput.of(request, f"{name} input") if request is not None
+                else self.default_structured_output()
+            )
+        else:
+            spec = self.default_structured_output()
+        if spec is not None:
+            formats = self.structured_output_formats
+            if formats is not None and spec.format not in formats:
+                raise LLMCapabilityError(self._format_problem(spec.format))
+        if isinstance(item, str):
+            if not self.supports_raw_prompts:
+                raise LLMCapabilityError(
+                    f"{name} cannot complete raw prompt strings (it takes conversations);"
+                    " send [{'role': 'user', 'content': ...}] or use a backend that completes"
+                    " raw text (LlamaCppLLM, TransformersLLM, OpenAILLM)."
+                )
+            return LLMInput(prompt=item, structured_output=spec)
+        if not isinstance(item, list):
+            raise DistilabelUserError(
+                f"{name}: an input must be a conversation (a list of {{'role', 'content'}}"
+                f" dicts), a prompt string or a (input, structured_output) pair; got"
+                f" {type(item).__name__}."
+            )
+        if self.use_magpie_template and (not item or item[-1].get("role") != "user"):
+            if not self.supports_raw_prompts:
+                raise LLMCapabilityError(self.unsupported_features()[0])
+            return LLMInput(
+                messages=item, magpie=True,
+                pre_query_template=resolve_pre_query_template(self.magpie_pre_query_template),
+                structured_output=spec,
+            )
+        return LLMInput(messages=item, structured_output=spec)
+
     def _after_unload(self) -> None:
         self._loaded = False
 
@@ -249,38 +426,37 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         self, inputs: list[FormattedInput], num_generations: int = 1, **kwargs: Any
     ) -> list[GenerateOutput]:
         """Call ``generate`` with ``generation_kwargs`` (overridden by ``kwargs``) and
-        validate each result into a ``GenerateOutput``.
+        validate each result into a ``GenerateOutput`` (structured answers checked and
+        regenerated up to ``structured_output_retries`` times).
 
         Raises:
             LLMNotLoadedError: ``load()`` has not been called.
             InvalidLLMOutputError: ``generate`` returned an unusable answer (wrong shape or
                 count, a ``None`` or non-text generation).
+            StructuredOutputError: an answer never followed its structured output.
         """
-        raw = self._generate_merged(inputs, num_generations, kwargs)
-        return normalize_outputs(raw, len(inputs), type(self).__name__, num_generations)
-
-    def _generate_merged(
-        self, inputs: list[FormattedInput], num_generations: int, kwargs: dict[str, Any]
-    ) -> Any:
         merged = {**(self.generation_kwargs or {}), **kwargs}
-        return self.generate(inputs=inputs, num_generations=num_generations, **merged)
+        results = generate_checked(
+            self.prepare_input, self.structured_output_retries or 0, inputs, num_generations,
+            merged, self._generate_all,
+        )
+        for result in results:
+            if isinstance(result, Exception):
+                raise result
+        return results  # type: ignore[return-value]
 
-    def generate_outputs_isolated(
-        self, inputs: list[FormattedInput], num_generations: int = 1, **kwargs: Any
+    def _generate_all(
+        self, inputs: list[FormattedInput], num_generations: int, kwargs: dict[str, Any]
     ) -> list[Union[GenerateOutput, Exception]]:
-        """Like ``generate_outputs``, but a failure costs only the inputs that fail.
+        raw = self.generate(inputs=inputs, num_generations=num_generations, **kwargs)
+        return list(normalize_outputs(raw, len(inputs), type(self).__name__, num_generations))
 
-        When the batch call raises, each input is retried alone, so the result holds a
-        ``GenerateOutput`` for every input that works and the exception for each that
-        does not; a ``FatalLLMError`` (a wrong API key...) is every remaining input's
-        error at once, without asking again. An unusable answer is not asked again
-        either: an unusable entry is its input's ``InvalidLLMOutputError``, and a result
-        of the wrong length (which cannot be matched to the inputs) is every input's.
-        Used by tasks so one bad row never loses a batch.
-        """
+    def _generate_isolated(
+        self, inputs: list[FormattedInput], num_generations: int, kwargs: dict[str, Any]
+    ) -> list[Union[GenerateOutput, Exception]]:
         owner = type(self).__name__
         try:
-            raw = self._generate_merged(inputs, num_generations, kwargs)
+            raw = self.generate(inputs=inputs, num_generations=num_generations, **kwargs)
         except LLMNotLoadedError:
             raise
         except FatalLLMError as exc:  # every row would fail the same way: ask no more
@@ -296,7 +472,7 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         results: list[Union[GenerateOutput, Exception]] = []
         for single in inputs:
             try:
-                raw = self._generate_merged([single], num_generations, kwargs)
+                raw = self.generate(inputs=[single], num_generations=num_generations, **kwargs)
                 results.extend(normalize_results(raw, 1, owner, num_generations))
             except LLMNotLoadedError:
                 raise
@@ -306,6 +482,26 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
             except Exception as exc:
                 results.append(exc)
         return results
+
+    def generate_outputs_isolated(
+        self, inputs: list[FormattedInput], num_generations: int = 1, **kwargs: Any
+    ) -> list[Union[GenerateOutput, Exception]]:
+        """Like ``generate_outputs``, but a failure costs only the inputs that fail.
+
+        When the batch call raises, each input is retried alone, so the result holds a
+        ``GenerateOutput`` for every input that works and the exception for each that
+        does not (an input the backend cannot take, an answer that never followed its
+        structured output); a ``FatalLLMError`` (a wrong API key...) is every remaining
+        input's error at once, without asking again. An unusable answer is not asked
+        again either: an unusable entry is its input's ``InvalidLLMOutputError``, and a
+        result of the wrong length (which cannot be matched to the inputs) is every
+        input's. Used by tasks so one bad row never loses a batch.
+        """
+        merged = {**(self.generation_kwargs or {}), **kwargs}
+        return generate_checked(
+            self.prepare_input, self.structured_output_retries or 0, inputs, num_generations,
+            merged, self._generate_isolated,
+        )
 
     # -- hidden states ---------------------------------------------------------------------
 
@@ -473,8 +669,22 @@ class AsyncLLM(LLM):
         merged = {**(self.generation_kwargs or {}), **kwargs} if kwargs else (
             self.generation_kwargs or {}
         )
+        if type(input) is list and self.structured_output is None and (
+            not self.use_magpie_template
+        ):  # a plain conversation: nothing to prepare or check (the hot path)
+            raw = await self._agenerate_limited(input, num_generations, merged)
+            return normalize_output(raw, type(self).__name__, num_generations)
+        spec = self.prepare_input(input).structured_output
         raw = await self._agenerate_limited(input, num_generations, merged)
-        return normalize_output(raw, type(self).__name__, num_generations)
+        output = normalize_output(raw, type(self).__name__, num_generations)
+        if spec is None:
+            return output
+
+        async def again(count: int) -> GenerateOutput:
+            fresh = await self._agenerate_limited(input, count, merged)
+            return normalize_output(fresh, type(self).__name__, count)
+
+        return await acheck_output(self.structured_output_retries or 0, spec, output, again)
 
     @final
     def generate(  # type: ignore[override]

@@ -36,6 +36,7 @@ from distilabel.llms.typing import GenerateOutput
 from distilabel.pipeline._dag import DAG
 from distilabel.pipeline.storage._store import StepStore, json_default
 from distilabel.steps.tasks._base import Task
+from distilabel.steps.tasks._calls import strip_call_key
 from distilabel.steps.tasks._outcome import METADATA_COLUMN
 from distilabel.steps.typing import Row
 
@@ -60,11 +61,11 @@ def is_digest_key(key: str) -> bool:
 
 def keeps_answer(key: str, offsets: dict[str, int]) -> bool:
     """Whether a journaled answer is still wanted by a step that has consumed
-    ``offsets`` rows of each predecessor: a digest key always, a ``pred:offset`` key when
-    that row is still to come."""
+    ``offsets`` rows of each predecessor: a digest key always, a ``pred:offset`` key (or
+    a call's ``@n|pred:offset``) when that row is still to come."""
     if is_digest_key(key):
         return True
-    pred, _, offset = key.rpartition(":")
+    pred, _, offset = strip_call_key(key).rpartition(":")
     return pred in offsets and int(offset) >= offsets[pred]
 
 

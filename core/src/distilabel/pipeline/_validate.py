@@ -130,6 +130,8 @@ def validate_dag(dag: DAG, pipeline_name: str) -> list[str]:
                     + mapping_hint
                 )
     for name in order:
+        problems.extend(dag.steps[name].validation_problems())
+    for name in order:
         for missing in dag.steps[name].missing_runtime_parameters(prefix=f"{name}."):
             problems.append(
                 f"Step '{name}' is missing the required runtime parameter '{missing}': pass it"

@@ -175,6 +175,11 @@ class _Step(RuntimeParametersModel, Serializable, ABC):
         """
         return None
 
+    def validation_problems(self) -> list[str]:
+        """Problems with this step's configuration found before anything loads, one line
+        each naming the step (a task's LLM that cannot do what the task asks, say)."""
+        return []
+
     def expected_output_rows(self, input_rows: Optional[int]) -> Optional[int]:
         """How many rows this step outputs for ``input_rows`` input rows, if predictable.
 

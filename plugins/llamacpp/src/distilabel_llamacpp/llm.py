@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
 from pydantic import Field, PrivateAttr
 
 from distilabel.embedded import is_embedded_model, resolve_model_path
-from distilabel.errors import DistilabelUserError
-from distilabel.llms import LLM
+from distilabel.errors import DistilabelUserError, LLMCapabilityError
+from distilabel.llms import (
+    LLM,
+    PRESET_CHAT_TEMPLATES,
+    LLMInput,
+    StructuredOutput,
+    render_chat_template,
+)
+from distilabel.llms._structured import StructuredOutputSpec
 from distilabel.llms.typing import GenerateOutput, HiddenState
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import ChatType, FormattedInput
+from distilabel_llamacpp._grammar import grammar_for
 from distilabel_llamacpp._hidden_state import HiddenStateReader
 from distilabel_llamacpp._loading import create_llama
-from distilabel_llamacpp._structured import to_response_format
 
 if TYPE_CHECKING:
-    from llama_cpp import Llama
+    from llama_cpp import Llama, LlamaGrammar
 
 __all__ = ["LlamaCppLLM"]
 
@@ -32,9 +39,10 @@ class LlamaCppLLM(LLM):
     with the chat template stored in the GGUF (or ``chat_format``). Inputs are answered
     one after the other: llama.cpp is fastest with all threads on one sequence.
 
-    Structured output: give an input as ``(conversation, json_schema)`` or pass
-    ``response_format``; llama.cpp then constrains sampling with a grammar compiled
-    from the schema, so the text parses as JSON following it.
+    Structured output (``structured_output={"format": "json" | "regex", "schema": ...}``,
+    per input, or the ``response_format`` generation keyword): llama.cpp constrains
+    sampling with a grammar compiled from the schema or pattern. Raw prompt strings and
+    Magpie pre-query templates are completed as text, the template being the GGUF's own.
 
     Example:
         >>> llm = LlamaCppLLM(model_path="smollm2-135m-instruct")
@@ -80,6 +88,9 @@ class LlamaCppLLM(LLM):
         " {'flash_attn': True}.",
     )
 
+    supports_raw_prompts: ClassVar[bool] = True
+    structured_output_formats: ClassVar[Optional[frozenset[str]]] = frozenset({"json", "regex"})
+
     _model: Optional[Llama] = PrivateAttr(default=None)
     _hidden: Optional[HiddenStateReader] = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -122,6 +133,8 @@ class LlamaCppLLM(LLM):
         self._close()  # a second load() replaces the model instead of leaking it
         self._model = create_llama(**kwargs)
         self._prefix = self._learn_prompt_prefix()
+        if self.use_magpie_template and self.magpie_pre_query_template is None:
+            self._chat_template()  # no template to derive the pre-query from: say so now
 
     def _learn_prompt_prefix(self) -> list[int]:
         """The tokens every chat prompt starts with (template and default system prompt).
@@ -188,13 +201,14 @@ class LlamaCppLLM(LLM):
         frequency_penalty: float = 0.0,
         stop: Optional[list[str]] = None,
         seed: Optional[int] = None,
-        response_format: Optional[dict[str, Any]] = None,
+        response_format: Optional[StructuredOutputSpec] = None,
     ) -> list[GenerateOutput]:
-        """Generate ``num_generations`` answers for each conversation.
+        """Generate ``num_generations`` answers for each input.
 
         Args:
-            inputs: conversations, each optionally paired with a JSON schema
-                (``(conversation, schema)``) the answer must follow.
+            inputs: conversations or raw prompt strings, each optionally paired with the
+                structured output (``(input, {"format": ..., "schema": ...})``) its answer
+                must follow.
             num_generations: how many answers to generate per input.
             max_new_tokens: the most tokens generated per answer.
             temperature: sampling temperature; 0 decodes greedily (deterministic).
@@ -206,22 +220,27 @@ class LlamaCppLLM(LLM):
             frequency_penalty: penalty proportional to how often a token appeared.
             stop: strings that end the generation when produced (not included).
             seed: sampling seed; generation ``i`` of an input uses ``seed + i``.
-            response_format: structured output for every input: a JSON schema, or
-                ``{"type": "json_object", "schema": {...}}`` (a per-input schema wins).
+            response_format: structured output for every input of this call (a JSON
+                schema, a pydantic model, ``{"format": "regex", "schema": ...}``, or
+                ``{"type": "json_object", "schema": {...}}``); a per-input request wins.
 
         Returns:
             Per input, the generations plus prompt and completion token counts.
         """
-        default_format = to_response_format(response_format, "LlamaCppLLM")
+        default = StructuredOutput.of(response_format, "LlamaCppLLM response_format")
         outputs: list[GenerateOutput] = []
         for item in inputs:
-            messages, fmt = self._split(item, default_format)
+            prepared = self.prepare_input(item)
+            spec = prepared.structured_output
+            if default is not None and not (isinstance(item, tuple) and item[1] is not None):
+                spec = default  # the call's response_format wins over the LLM's own
+            grammar = grammar_for(spec) if spec is not None else None
             generations: list[Optional[str]] = []
             input_tokens: list[int] = []
             output_tokens: list[int] = []
             for index in range(num_generations):
-                response = self._complete(
-                    messages,
+                text, usage = self._complete(
+                    prepared,
                     max_tokens=max_new_tokens,
                     temperature=temperature,
                     top_p=top_p,
@@ -232,10 +251,9 @@ class LlamaCppLLM(LLM):
                     frequency_penalty=frequency_penalty,
                     stop=list(stop or []),
                     seed=None if seed is None else seed + index,
-                    response_format=fmt,
+                    grammar=grammar,
                 )
-                generations.append(response["choices"][0]["message"].get("content"))
-                usage = response.get("usage") or {}
+                generations.append(text)
                 input_tokens.append(int(usage.get("prompt_tokens", 0)))
                 output_tokens.append(int(usage.get("completion_tokens", 0)))
             outputs.append(
@@ -246,25 +264,66 @@ class LlamaCppLLM(LLM):
             )
         return outputs
 
-    def _split(
-        self, item: FormattedInput, default_format: Optional[dict[str, Any]]
-    ) -> tuple[ChatType, Optional[dict[str, Any]]]:
-        if isinstance(item, tuple):
-            conversation, schema = item
-            if schema is not None:
-                return conversation, to_response_format(schema, "LlamaCppLLM")
-            return conversation, default_format
-        return item, default_format
-
-    def _complete(self, messages: ChatType, **kwargs: Any) -> Any:
+    def _complete(
+        self, prepared: LLMInput, grammar: Optional[LlamaGrammar], **kwargs: Any
+    ) -> tuple[Optional[str], dict[str, Any]]:
+        """One answer: a chat completion for a conversation, a text completion (of the
+        raw prompt, or of the Magpie prefix) otherwise."""
         assert self._model is not None
+        if prepared.is_chat:
+            with self._lock:
+                # Reusing whatever prefix the previous prompt happened to share would make
+                # an answer depend on what ran before (a different split of the evaluation
+                # can flip a greedy choice). Instead every answer starts from the same
+                # state: the common chat-template prefix, evaluated once, alone, at load.
+                self._restore_prefix()
+                response: Any = self._model.create_chat_completion(
+                    messages=prepared.messages,  # type: ignore[arg-type]
+                    grammar=grammar, **kwargs,
+                )
+            return response["choices"][0]["message"].get("content"), response.get("usage") or {}
+        text = prepared.text(self._render)
         with self._lock:
-            # Reusing whatever prefix the previous prompt happened to share would make an
-            # answer depend on what ran before (a different split of the evaluation can
-            # flip a greedy choice). Instead every answer starts from the same state: the
-            # common chat-template prefix, evaluated once, alone, at load.
-            self._restore_prefix()
-            return self._model.create_chat_completion(messages=messages, **kwargs)  # type: ignore[arg-type]
+            tokens = self._model.tokenize(text.encode("utf-8"), add_bos=True, special=True)
+            if self._prefix and tokens[: len(self._prefix)] == self._prefix:
+                self._restore_prefix()
+            else:
+                self._model.reset()
+            response = self._model.create_completion(prompt=tokens, grammar=grammar, **kwargs)
+        return response["choices"][0].get("text"), response.get("usage") or {}
+
+    # -- chat template ---------------------------------------------------------------------
+
+    def _chat_template(self) -> str:
+        """The GGUF's chat template (or the preset named by ``chat_format``).
+
+        Raises:
+            LLMCapabilityError: the GGUF stores none and ``chat_format`` names no preset.
+        """
+        assert self._model is not None
+        template = self._model.metadata.get("tokenizer.chat_template")
+        if template:
+            return str(template)
+        if self.chat_format in PRESET_CHAT_TEMPLATES:
+            return str(self.chat_format)
+        raise LLMCapabilityError(
+            f"LlamaCppLLM: '{self.model_path}' stores no chat template in its GGUF metadata,"
+            " so prompts cannot be built from conversations here (Magpie pre-query,"
+            " hidden states). Use a chat model's GGUF, set `magpie_pre_query_template` and"
+            " `chat_format` to one of " + ", ".join(PRESET_CHAT_TEMPLATES) + ", or send raw"
+            " prompt strings."
+        )
+
+    def _render(self, messages: ChatType, add_generation_prompt: bool) -> str:
+        """Apply the model's chat template to ``messages`` (see ``_chat_template``)."""
+        assert self._model is not None
+        model = self._model._model
+        eos, bos = model.token_eos(), model.token_bos()
+        return render_chat_template(
+            self._chat_template(), messages, add_generation_prompt,
+            bos_token=model.token_get_text(bos) if bos != -1 else "",
+            eos_token=model.token_get_text(eos) if eos != -1 else "",
+        )
 
     def _restore_prefix(self) -> None:
         assert self._model is not None
@@ -292,7 +351,7 @@ class LlamaCppLLM(LLM):
         """
         if not inputs:
             return []
-        prompts = [self._format(item[0] if isinstance(item, tuple) else item) for item in inputs]
+        prompts = [self._prompt_text(item) for item in inputs]
         with self._lock:
             if self._hidden is None:
                 assert self._model is not None
@@ -306,22 +365,6 @@ class LlamaCppLLM(LLM):
             reader = self._hidden
         return [reader.hidden_state(prompt) for prompt in prompts]
 
-    def _format(self, messages: ChatType) -> str:
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        assert self._model is not None
-        template = self._model.metadata.get("tokenizer.chat_template")
-        if not template:
-            raise DistilabelUserError(
-                f"LlamaCppLLM.get_last_hidden_state: '{self.model_path}' stores no chat"
-                " template in its GGUF metadata, so the prompt cannot be formatted. Use a"
-                " chat model's GGUF."
-            )
-        model = self._model._model
-        eos, bos = model.token_eos(), model.token_bos()
-        formatter = Jinja2ChatFormatter(
-            template=template,
-            eos_token=model.token_get_text(eos) if eos != -1 else "",
-            bos_token=model.token_get_text(bos) if bos != -1 else "",
-        )
-        return formatter(messages=messages).prompt  # type: ignore[arg-type]
+    def _prompt_text(self, item: FormattedInput) -> str:
+        """The text a generation for ``item`` would start from."""
+        return self.prepare_input(item).text(self._render)

@@ -18,7 +18,7 @@ from pydantic import (
     SecretStr,
 )
 
-from distilabel.errors import LLMRequestError, RuntimeParameterError
+from distilabel.errors import LLMCapabilityError, LLMRequestError, RuntimeParameterError
 from distilabel.http import (
     Failure,
     FailureKind,
@@ -29,21 +29,28 @@ from distilabel.http import (
     check_base_url,
     failure_from_status,
 )
-from distilabel.llms import AsyncLLM, InvalidLLMOutputError
+from distilabel.llms import (
+    PRESET_CHAT_TEMPLATES,
+    AsyncLLM,
+    InvalidLLMOutputError,
+    render_chat_template,
+)
 from distilabel.llms.typing import GenerateOutput
 from distilabel.logging import get_logger
 from distilabel.runtime_parameters import RuntimeParameter
-from distilabel.typing import FormattedInput
-from distilabel_openai._request import chat_body, split_input
+from distilabel.typing import ChatType, FormattedInput
+from distilabel_openai._request import chat_body
 from distilabel_openai._response import (
     Completion,
     MalformedResponseError,
     merge_completions,
     read_completion,
 )
+from distilabel_openai._server_template import server_chat_template
 from distilabel_openai._structured import (
     ResponseFormat,
     as_json_object,
+    from_structured,
     rejects_json_schema,
     to_response_format,
 )
@@ -95,6 +102,12 @@ class OpenAILLM(AsyncLLM):
     (429) lowers the concurrency by itself, and a wrong key or model stops at once
     (``FatalLLMError``).
 
+    Raw prompt strings and Magpie pre-query templates go to ``/v1/completions`` as text:
+    the conversation before a Magpie turn is rendered with ``chat_template`` (the model's
+    template, or a preset name), read from the server when it publishes it (llama.cpp's
+    ``/props``). Structured output (``{"format": "json", ...}``) is sent as
+    ``response_format``; the API has no regex form.
+
     Example:
         >>> llm = OpenAILLM(model="gpt-4o-mini")  # OPENAI_API_KEY from the environment
         >>> llm.load()
@@ -112,7 +125,17 @@ class OpenAILLM(AsyncLLM):
     rather than ``{"type": "json_schema", ...}``. Detected automatically when a server
     rejects the latter."""
 
+    supports_raw_prompts: ClassVar[bool] = True
+    structured_output_formats: ClassVar[Optional[frozenset[str]]] = frozenset({"json"})
+
     model: str = Field(description="The model to ask for, e.g. 'gpt-4o-mini'.")
+    chat_template: Optional[RuntimeParameter[str]] = Field(
+        default=None,
+        description="The model's chat template (Jinja) or a preset name ("
+        + ", ".join(PRESET_CHAT_TEMPLATES) + "), used to build Magpie prompts for"
+        " /v1/completions; None reads it from the server when it publishes one"
+        " (llama.cpp's /props).",
+    )
     base_url: Optional[RuntimeParameter[str]] = base_url_field("OPENAI_BASE_URL", OPENAI_BASE_URL)
     api_key: Optional[RuntimeParameter[SecretStr]] = api_key_field("OPENAI_API_KEY")
     max_retries: RuntimeParameter[NonNegativeInt] = Field(
@@ -144,6 +167,7 @@ class OpenAILLM(AsyncLLM):
     _retrier: Optional[RequestRetrier] = PrivateAttr(default=None)
     _n_ignored: bool = PrivateAttr(default=False)
     _json_object_schemas: bool = PrivateAttr(default=False)
+    _template: Optional[str] = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
@@ -177,6 +201,36 @@ class OpenAILLM(AsyncLLM):
         )
         self._n_ignored = False
         self._json_object_schemas = self.schema_as_json_object
+        self._template = self._find_chat_template(key)
+
+    def _find_chat_template(self, api_key: str) -> Optional[str]:
+        """The template Magpie prompts are rendered with, when they need one.
+
+        Raises:
+            LLMCapabilityError: Magpie asks for the model's own template and neither
+                ``chat_template`` nor the server gives it.
+        """
+        if self.chat_template is not None:
+            return self.chat_template
+        if not self.use_magpie_template:
+            return None
+        preset = self.magpie_pre_query_template
+        if preset in PRESET_CHAT_TEMPLATES:
+            return preset
+        found = server_chat_template(self.base_url or "", api_key)
+        if found is None and preset is None:
+            raise LLMCapabilityError(
+                f"{type(self).__name__}: Magpie (use_magpie_template=True) needs the model's"
+                f" chat template, and the server at {self.base_url} does not publish it. Set"
+                " `chat_template` to the model's template (or a preset:"
+                f" {', '.join(PRESET_CHAT_TEMPLATES)}), or `magpie_pre_query_template` to a"
+                " preset."
+            )
+        return found
+
+    def _render(self, messages: ChatType, add_generation_prompt: bool) -> str:
+        assert self._template is not None
+        return render_chat_template(self._template, messages, add_generation_prompt)
 
     def unload(self) -> None:
         """Close the connection pool."""
@@ -249,8 +303,8 @@ class OpenAILLM(AsyncLLM):
         """Generate ``num_generations`` chat completions for one conversation.
 
         Args:
-            input: the conversation, or ``(conversation, json_schema)`` to ask for
-                structured output.
+            input: the conversation (or a raw prompt string, sent to ``/completions``),
+                optionally paired with a structured-output request.
             num_generations: how many completions; sent as ``n`` in one request (servers
                 that ignore ``n`` get the missing ones as separate requests).
             max_new_tokens: the most tokens to generate per completion.
@@ -279,31 +333,42 @@ class OpenAILLM(AsyncLLM):
             InvalidLLMOutputError: the answer has no text (a refusal, a content filter, tool
                 calls) or is not a chat completion; ``raw`` holds the response.
         """
-        messages, schema = split_input(input)
+        prepared = self.prepare_input(input)
+        content: Union[list[Any], str] = (
+            prepared.messages if prepared.is_chat  # type: ignore[assignment]
+            else prepared.text(self._render if self._template is not None else None)
+        )
         body = chat_body(
-            self.model, messages, {self._max_tokens_key(): max_new_tokens},
+            self.model, content, {self._max_tokens_key(): max_new_tokens},
             temperature=temperature, top_p=top_p, frequency_penalty=frequency_penalty,
             presence_penalty=presence_penalty, stop=stop, logprobs=logprobs,
             top_logprobs=top_logprobs, seed=seed, extra_body=extra_body,
         )
-        fmt = to_response_format(schema if schema is not None else response_format)
-        completions = await self._complete_formatted(body, fmt, num_generations, logprobs)
+        own = isinstance(input, tuple) and input[1] is not None
+        spec = prepared.structured_output
+        fmt: Optional[dict[str, Any]] = (
+            from_structured(spec) if spec is not None and (own or response_format is None)
+            else to_response_format(response_format)
+        )
+        completions = await self._complete_formatted(
+            body, fmt, num_generations, logprobs, text=not prepared.is_chat
+        )
         return merge_completions(completions, num_generations, logprobs)
 
     async def _complete_formatted(
         self, body: dict[str, Any], response_format: Optional[dict[str, Any]], n: int,
-        logprobs: bool,
+        logprobs: bool, text: bool = False,
     ) -> list[Completion]:
         """``_complete`` with structured output; switches to the ``json_object`` schema form
         for good when a server rejects ``json_schema``."""
         if response_format is None:
-            return await self._complete(body, n, logprobs)
+            return await self._complete(body, n, logprobs, text)
         use_object_form = self._json_object_schemas
         body["response_format"] = as_json_object(response_format) if use_object_form else (
             response_format
         )
         try:
-            return await self._complete(body, n, logprobs)
+            return await self._complete(body, n, logprobs, text)
         except _SchemaRejected as exc:
             if use_object_form:
                 raise self._retrier_or_fail().error(exc.failure) from None
@@ -316,18 +381,21 @@ class OpenAILLM(AsyncLLM):
             )
         body["response_format"] = as_json_object(response_format)
         try:
-            return await self._complete(body, n, logprobs)
+            return await self._complete(body, n, logprobs, text)
         except _SchemaRejected as exc:
             raise self._retrier_or_fail().error(exc.failure) from None
 
-    async def _complete(self, body: dict[str, Any], n: int, logprobs: bool) -> list[Completion]:
+    async def _complete(
+        self, body: dict[str, Any], n: int, logprobs: bool, text: bool = False
+    ) -> list[Completion]:
+        url = self._transport.endpoint.completions_url if text and self._transport else None
         single = json.dumps(body, separators=(",", ":")).encode()
         if n <= 1:
-            return [self._read(await self._post(single), logprobs)]
+            return [self._read(await self._post(single, url), logprobs, text)]
         if self._n_ignored:
-            return await self._separately(single, n, logprobs)
+            return await self._separately(single, n, logprobs, url, text)
         batched = json.dumps({**body, "n": n}, separators=(",", ":")).encode()
-        first = self._read(await self._post(batched), logprobs)
+        first = self._read(await self._post(batched, url), logprobs, text)
         missing = n - len(first.texts)
         if missing <= 0:
             return [first]
@@ -336,15 +404,18 @@ class OpenAILLM(AsyncLLM):
             "%s: %s returned %d of %d choices (it ignores `n`); sending the rest as separate"
             " requests from now on.", type(self).__name__, self.model, len(first.texts), n,
         )
-        return [first, *await self._separately(single, missing, logprobs)]
+        return [first, *await self._separately(single, missing, logprobs, url, text)]
 
-    async def _separately(self, payload: bytes, count: int, logprobs: bool) -> list[Completion]:
-        answers = await asyncio.gather(*(self._post(payload) for _ in range(count)))
-        return [self._read(a, logprobs) for a in answers]
+    async def _separately(
+        self, payload: bytes, count: int, logprobs: bool, url: Optional[str] = None,
+        text: bool = False,
+    ) -> list[Completion]:
+        answers = await asyncio.gather(*(self._post(payload, url) for _ in range(count)))
+        return [self._read(a, logprobs, text) for a in answers]
 
-    def _read(self, data: Any, logprobs: bool) -> Completion:
+    def _read(self, data: Any, logprobs: bool, text: bool = False) -> Completion:
         try:
-            return read_completion(data, logprobs)
+            return read_completion(data, logprobs, text)
         except MalformedResponseError as exc:
             where = self._transport.endpoint.display_url if self._transport else self.base_url
             error = InvalidLLMOutputError(
@@ -365,15 +436,16 @@ class OpenAILLM(AsyncLLM):
             )
         return retrier
 
-    async def _post(self, payload: bytes) -> Any:
-        """POST ``payload`` under the retry policy; return the decoded JSON answer."""
+    async def _post(self, payload: bytes, url: Optional[str] = None) -> Any:
+        """POST ``payload`` (to ``url``, by default chat completions) under the retry
+        policy; return the decoded JSON answer."""
         retrier = self._retrier_or_fail()
         transport = self._transport
         assert transport is not None
         schema_sent = b'"response_format"' in payload
 
         async def attempt() -> Any:
-            answer = await transport.post(payload)
+            answer = await transport.post(payload, url)
             if not 200 <= answer.status < 300:
                 if schema_sent and rejects_json_schema(answer.body):  # llama.cpp says 500
                     raise _SchemaRejected(answer)

@@ -1,4 +1,5 @@
-"""The chat completion request body, from distilabel's input and generation keywords.
+"""The request body of a chat completion (``POST /chat/completions``) or a text
+completion (``POST /completions``: raw prompts, Magpie), from the generation keywords.
 
 Parameters left at the API's defaults (``top_p=1``, zero penalties) and unset options are
 left out, so the body stays small and servers that do not know an option never see it.
@@ -8,22 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Optional, Union
 
-from distilabel.typing import FormattedInput
-
-__all__ = ["chat_body", "split_input"]
-
-
-def split_input(input: FormattedInput) -> tuple[Any, Optional[dict[str, Any]]]:
-    """Return ``(messages, json_schema)``: a task may pass ``(conversation, schema)``."""
-    if isinstance(input, tuple):
-        messages, schema = input
-        return messages, schema
-    return input, None
+__all__ = ["chat_body"]
 
 
 def chat_body(
     model: str,
-    messages: Any,
+    messages: Union[list[Any], str],
     max_tokens: dict[str, int],
     *,
     temperature: float,
@@ -36,13 +27,15 @@ def chat_body(
     seed: Optional[int],
     extra_body: Optional[dict[str, Any]],
 ) -> dict[str, Any]:
-    """Build the JSON body of ``POST /chat/completions`` (without ``n`` and the format).
+    """Build the JSON body of ``POST /chat/completions`` (without ``n`` and the format),
+    or of ``POST /completions`` when ``messages`` is a prompt string.
 
     ``max_tokens`` is ``{"max_tokens": N}`` or ``{"max_completion_tokens": N}``, whichever
     the server expects.
     """
-    body: dict[str, Any] = {"model": model, "messages": messages, **max_tokens,
-                            "temperature": temperature}
+    text = isinstance(messages, str)
+    body: dict[str, Any] = {"model": model, "prompt" if text else "messages": messages,
+                            **max_tokens, "temperature": temperature}
     if top_p != 1.0:
         body["top_p"] = top_p
     if frequency_penalty:
@@ -51,7 +44,9 @@ def chat_body(
         body["presence_penalty"] = presence_penalty
     if stop is not None:
         body["stop"] = stop
-    if logprobs:
+    if logprobs and text:  # the completions API takes the number of candidates
+        body["logprobs"] = top_logprobs or 1
+    elif logprobs:
         body["logprobs"] = True
         if top_logprobs is not None:
             body["top_logprobs"] = top_logprobs

@@ -37,17 +37,19 @@ class Completion:
     logprobs: list[TokenLogprobs] = field(default_factory=list)
 
 
-def read_completion(data: Any, want_logprobs: bool) -> Completion:
+def read_completion(data: Any, want_logprobs: bool, text: bool = False) -> Completion:
     """Extract texts, per-choice output token counts, prompt tokens and logprobs.
 
     ``content`` may be a string or a list of parts (their text is joined). ``usage`` is
     best effort: a missing or malformed count reads as 0, it never costs the answer.
     ``usage.completion_tokens`` counts all choices together; per choice it is exact with
     one choice or with logprobs (one entry per token), and otherwise shared out evenly.
+    ``text`` reads a text completion (``POST /completions``: ``choices[].text``).
 
     Raises:
-        MalformedResponseError: no ``choices`` list, a choice without a ``message``, or a
-            choice without text (the message says why: refusal, filter, tool calls).
+        MalformedResponseError: no ``choices`` list, a choice without a ``message`` (a
+            text completion: without ``text``), or a choice without text (the message
+            says why: refusal, filter, tool calls).
     """
     if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
         keys = sorted(map(str, data)) if isinstance(data, dict) else type(data).__name__
@@ -56,18 +58,32 @@ def read_completion(data: Any, want_logprobs: bool) -> Completion:
     texts: list[str] = []
     token_lists: list[Optional[list[Any]]] = []
     for position, choice in enumerate(choices):
-        message = choice.get("message") if isinstance(choice, dict) else None
-        if not isinstance(message, dict):
-            raise MalformedResponseError(f"has a choice without a 'message' (choice {position})")
-        text = content_text(message.get("content"))
-        if text is None:
-            raise MalformedResponseError(
-                f"has no text in choice {position} ({_why_no_text(choice, message)})"
-            )
-        texts.append(text)
-        lp = choice.get("logprobs")
-        tokens = lp.get("content") if isinstance(lp, dict) else None
-        token_lists.append(tokens if isinstance(tokens, list) else None)
+        if text:
+            if not isinstance(choice, dict) or "text" not in choice:
+                raise MalformedResponseError(f"has a choice without 'text' (choice {position})")
+            content = content_text(choice["text"])
+            if content is None:
+                raise MalformedResponseError(
+                    f"has no text in choice {position} (text is {choice['text']!r},"
+                    f" finish_reason {choice.get('finish_reason')!r})"
+                )
+            lp = choice.get("logprobs")
+            token_lists.append(_text_logprobs(lp) if isinstance(lp, dict) else None)
+        else:
+            message = choice.get("message") if isinstance(choice, dict) else None
+            if not isinstance(message, dict):
+                raise MalformedResponseError(
+                    f"has a choice without a 'message' (choice {position})"
+                )
+            content = content_text(message.get("content"))
+            if content is None:
+                raise MalformedResponseError(
+                    f"has no text in choice {position} ({_why_no_text(choice, message)})"
+                )
+            lp = choice.get("logprobs")
+            tokens = lp.get("content") if isinstance(lp, dict) else None
+            token_lists.append(tokens if isinstance(tokens, list) else None)
+        texts.append(content)
     if not texts:
         raise MalformedResponseError("has no choices")
     usage = data.get("usage")
@@ -134,6 +150,26 @@ def _count(value: Any) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return 0
+
+
+def _text_logprobs(lp: dict[str, Any]) -> Optional[list[Any]]:
+    """A text completion's logprobs (parallel ``tokens`` / ``token_logprobs`` /
+    ``top_logprobs`` lists) in the chat shape (one dict per token)."""
+    tokens = lp.get("tokens")
+    if not isinstance(tokens, list):
+        return None
+    values = lp.get("token_logprobs") or []
+    tops = lp.get("top_logprobs") or []
+    out: list[Any] = []
+    for index, token in enumerate(tokens):
+        top = tops[index] if index < len(tops) and isinstance(tops[index], dict) else {}
+        out.append({
+            "token": token,
+            "logprob": values[index] if index < len(values) and values[index] is not None
+            else 0.0,
+            "top_logprobs": [{"token": t, "logprob": v} for t, v in top.items()],
+        })
+    return out
 
 
 def _per_choice_tokens(total: int, token_lists: list[Optional[list[Any]]]) -> list[int]:

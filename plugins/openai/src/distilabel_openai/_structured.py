@@ -1,6 +1,8 @@
-"""Structured output: turn a JSON schema or a pydantic model into a ``response_format``.
+"""Structured output: turn distilabel's requests into a ``response_format``.
 
-``response_format`` may be given as
+A ``StructuredOutput`` (the one contract every backend maps, see ``from_structured``)
+becomes a ``json_schema`` format (``json_object`` when it has no schema); a ``regex``
+request has no OpenAI form. The ``response_format`` generation keyword may also be
 
 - a pydantic model class: its JSON schema is sent, named after the class;
 - a JSON schema dict (``{"type": "object", "properties": ...}``);
@@ -9,7 +11,8 @@
 
 A schema is sent with ``"strict": true`` when it satisfies the strict-mode rules of the
 OpenAI API (every object closed with ``additionalProperties: false`` and every property
-required); pydantic models whose fields are all required are closed automatically.
+required); a schema whose properties are all required (a pydantic model's whose fields
+all are) is closed automatically.
 """
 
 from __future__ import annotations
@@ -22,8 +25,15 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, BeforeValidator
 
 from distilabel.errors import DistilabelUserError
+from distilabel.llms import StructuredOutput
 
-__all__ = ["ResponseFormat", "as_json_object", "rejects_json_schema", "to_response_format"]
+__all__ = [
+    "ResponseFormat",
+    "as_json_object",
+    "from_structured",
+    "rejects_json_schema",
+    "to_response_format",
+]
 
 _PASSTHROUGH_TYPES = frozenset({"json_schema", "json_object", "text"})
 _NAME = re.compile(r"[^a-zA-Z0-9_-]")
@@ -33,21 +43,40 @@ def to_response_format(value: Any) -> Union[dict[str, Any], None]:
     """Return the ``response_format`` request field for ``value`` (see the module docs).
 
     Raises:
-        DistilabelUserError: ``value`` is neither a dict nor a pydantic model class.
+        DistilabelUserError: ``value`` is neither a dict nor a pydantic model class, or
+            asks for a regex (the OpenAI API cannot constrain output to one).
     """
     if value is None:
         return None
-    if isinstance(value, type) and issubclass(value, BaseModel):
-        return _from_model(value)
-    if isinstance(value, dict):
-        if value.get("type") in _PASSTHROUGH_TYPES:
-            return value
-        return _from_schema(value, str(value.get("title") or "output"))
+    if isinstance(value, dict) and value.get("type") in _PASSTHROUGH_TYPES:
+        return value
+    if (isinstance(value, type) and issubclass(value, BaseModel)) or isinstance(value, dict):
+        spec = StructuredOutput.of(value, "response_format")
+        if spec is None:
+            return None
+        if spec.format != "json":
+            raise DistilabelUserError(
+                "The OpenAI API cannot constrain output to a regex; ask for"
+                " {'format': 'json', 'schema': ...} instead."
+            )
+        return from_structured(spec)
     raise DistilabelUserError(
         f"response_format must be a JSON schema dict or a pydantic model class, got"
         f" {type(value).__name__}. Pass e.g. `response_format=MyModel` or"
         " `response_format={'type': 'object', 'properties': {...}}`."
     )
+
+
+@functools.lru_cache(maxsize=256)
+def from_structured(spec: StructuredOutput) -> dict[str, Any]:
+    """The ``response_format`` of a ``json`` request: its schema closed for strict mode
+    where every property is required (as a pydantic model's is), else sent as it is."""
+    if spec.json_schema is None:
+        return {"type": "json_object"}
+    closed = _close_objects(copy.deepcopy(spec.json_schema))
+    if _is_strict(closed):
+        return _wrap(closed, spec.name, strict=True)
+    return _wrap(spec.json_schema, spec.name, strict=_is_strict(spec.json_schema))
 
 
 def as_json_object(response_format: dict[str, Any]) -> dict[str, Any]:
@@ -61,19 +90,6 @@ def as_json_object(response_format: dict[str, Any]) -> dict[str, Any]:
 def rejects_json_schema(body: bytes) -> bool:
     """Whether an error body says the server does not accept ``json_schema`` formats."""
     return b"json_schema" in body and b"response_format" in body
-
-
-@functools.lru_cache(maxsize=128)
-def _from_model(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema()
-    closed = _close_objects(copy.deepcopy(schema))
-    if _is_strict(closed):
-        return _wrap(closed, model.__name__, strict=True)
-    return _wrap(schema, model.__name__, strict=False)
-
-
-def _from_schema(schema: dict[str, Any], name: str) -> dict[str, Any]:
-    return _wrap(schema, name, strict=_is_strict(schema))
 
 
 def _wrap(schema: dict[str, Any], name: str, strict: bool) -> dict[str, Any]:

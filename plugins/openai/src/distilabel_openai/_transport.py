@@ -59,6 +59,12 @@ class ChatEndpoint:
                        "User-Agent": _USER_AGENT, **(headers or {}), **auth}
         return cls(url=url, headers=all_headers, secrets=secrets)
 
+    @property
+    def completions_url(self) -> str:
+        """The URL of text completions (``.../completions``) beside the chat one."""
+        path, sep, query = self.url.partition("?")
+        return path.removesuffix("/chat/completions") + "/completions" + sep + query
+
 
 _USER_AGENT = "distilabel-openai"
 
@@ -134,8 +140,9 @@ class ChatTransport:
         self._session, self._loop = session, loop
         return session
 
-    async def post(self, body: bytes) -> RawAnswer:
-        """Send ``body`` and return the answer (any status).
+    async def post(self, body: bytes, url: Optional[str] = None) -> RawAnswer:
+        """Send ``body`` (to ``url``, by default the chat endpoint) and return the answer
+        (any status).
 
         Raises:
             TimeoutError: no complete answer within ``timeout``.
@@ -144,7 +151,8 @@ class ChatTransport:
         """
         session = self._session_for(asyncio.get_running_loop())
         limit = self.max_response_bytes
-        async with session.post(self.endpoint.url, data=body, proxy=self.proxy) as response:
+        target = url or self.endpoint.url
+        async with session.post(target, data=body, proxy=self.proxy) as response:
             length = response.content_length
             if length is not None and length <= limit:
                 data = await response.read()  # the usual case, and the fast path

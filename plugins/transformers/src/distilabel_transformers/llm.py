@@ -5,15 +5,16 @@ from __future__ import annotations
 import gc
 import os
 import threading
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, Union
 
 from pydantic import Field, PrivateAttr
 
 from distilabel.errors import DistilabelUserError
-from distilabel.llms import LLM
+from distilabel.llms import LLM, LLMInput
 from distilabel.llms.typing import GenerateOutput, HiddenState
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import ChatType, FormattedInput
+from distilabel_transformers._constrained import ConstrainedLogits, GrammarCompiler
 from distilabel_transformers._gguf_cache import ensure_converted
 from distilabel_transformers._source import resolve_source
 
@@ -41,7 +42,12 @@ class TransformersLLM(LLM):
 
     ``generate`` formats each conversation with the chat template and generates for the
     whole list in one left-padded batch; ``get_last_hidden_state`` returns each input's
-    final-layer activations (for embeddings).
+    final-layer activations (for embeddings). Raw prompt strings are tokenized as they
+    are, and Magpie pre-query templates come from the tokenizer's chat template.
+
+    Structured output (``structured_output={"format": "json" | "regex", "schema": ...}``
+    or per input) is enforced while decoding with llguidance: each row's logits are
+    masked to the tokens its schema or pattern allows.
 
     Example:
         >>> llm = TransformersLLM(model="smollm2-135m-instruct")
@@ -91,9 +97,14 @@ class TransformersLLM(LLM):
         " the cores, which is measurably faster than torch's default on small VMs.",
     )
 
+    supports_raw_prompts: ClassVar[bool] = True
+    structured_output_formats: ClassVar[Optional[frozenset[str]]] = frozenset({"json", "regex"})
+
     _model: Optional[PreTrainedModel] = PrivateAttr(default=None)
     _tokenizer: Optional[PreTrainedTokenizerBase] = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _grammars: Optional[GrammarCompiler] = PrivateAttr(default=None)
+    _bos_text: str = PrivateAttr(default="")
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -147,6 +158,8 @@ class TransformersLLM(LLM):
             model = model.to(device)  # type: ignore[arg-type]
         model.eval()
         self._tokenizer, self._model = tokenizer, model
+        self._bos_text = self._added_bos(tokenizer)
+        self._grammars = None
 
     def _dtype(self, torch: Any) -> Any:
         name = self.torch_dtype or "auto"
@@ -171,6 +184,7 @@ class TransformersLLM(LLM):
             on_cuda = self._model is not None and self._model.device.type == "cuda"
             self._model = None
             self._tokenizer = None
+            self._grammars = None
             gc.collect()
             if on_cuda:
                 import torch
@@ -184,24 +198,40 @@ class TransformersLLM(LLM):
 
     # -- prompts ---------------------------------------------------------------------------
 
-    def _prompt(self, item: FormattedInput) -> str:
-        conversation: ChatType
-        if isinstance(item, tuple):
-            conversation, schema = item
-            if schema is not None:
-                raise DistilabelUserError(
-                    "TransformersLLM does not support structured output (an input came with"
-                    " a JSON schema); use LlamaCppLLM or an OpenAI-compatible server for it."
-                )
-        else:
-            conversation = item
+    @staticmethod
+    def _added_bos(tokenizer: Any) -> str:
+        """The beginning-of-sequence text the tokenizer adds on its own, if any.
+
+        Chat templates write it themselves; a raw prompt gets it prepended (unless it
+        already starts with it), as tokenizing with special tokens would.
+        """
+        bos_id = getattr(tokenizer, "bos_token_id", None)
+        bos = getattr(tokenizer, "bos_token", None)
+        if bos_id is None or not bos:
+            return ""
+        ids = tokenizer("a", add_special_tokens=True)["input_ids"]
+        return str(bos) if ids and ids[0] == bos_id else ""
+
+    def _render(self, messages: ChatType, add_generation_prompt: bool) -> str:
+        """Apply the tokenizer's chat template (or ``chat_template``) to ``messages``."""
         assert self._tokenizer is not None
         prompt = self._tokenizer.apply_chat_template(
-            conversation,  # type: ignore[arg-type]
+            messages,  # type: ignore[arg-type]
             tokenize=False,
-            add_generation_prompt=True,
+            add_generation_prompt=add_generation_prompt,
         )
         return str(prompt)
+
+    def _prompt_of(self, prepared: LLMInput) -> str:
+        text = prepared.text(self._render)
+        if prepared.prompt is not None and self._bos_text and not text.startswith(
+            self._bos_text
+        ):
+            return self._bos_text + text
+        return text
+
+    def _prompt(self, item: FormattedInput) -> str:
+        return self._prompt_of(self.prepare_input(item))
 
     def _encode(self, prompts: list[str], padding_side: str) -> Any:
         assert self._tokenizer is not None and self._model is not None
@@ -231,7 +261,8 @@ class TransformersLLM(LLM):
         """Generate ``num_generations`` answers per conversation, all in one padded batch.
 
         Args:
-            inputs: conversations to answer (formatted with the chat template).
+            inputs: conversations (formatted with the chat template) or raw prompt
+                strings, each optionally paired with a structured-output request.
             num_generations: how many answers to generate per input.
             max_new_tokens: the most tokens generated per answer.
             do_sample: sample (True) or decode greedily (False, deterministic).
@@ -248,10 +279,12 @@ class TransformersLLM(LLM):
 
         if not inputs:
             return []
-        prompts = [self._prompt(item) for item in inputs]
+        prepared = [self.prepare_input(item) for item in inputs]
+        prompts = [self._prompt_of(p) for p in prepared]
         # greedy decoding gives every copy the same text: generate it once per input
         copies = num_generations if do_sample else 1
         expanded = [p for p in prompts for _ in range(copies)]
+        specs = [p.structured_output for p in prepared for _ in range(copies)]
         kwargs: dict[str, Any] = {
             "max_new_tokens": max_new_tokens,
             "do_sample": do_sample,
@@ -265,6 +298,10 @@ class TransformersLLM(LLM):
             kwargs.update(stop_strings=list(stop_strings), tokenizer=self._tokenizer)
         with self._lock:
             assert self._model is not None and self._tokenizer is not None
+            if any(spec is not None for spec in specs):
+                grammars = self._grammar_compiler()
+                matchers = [grammars.matcher(spec) if spec else None for spec in specs]
+                kwargs["logits_processor"] = [ConstrainedLogits(matchers, grammars.vocab_size)]
             encoded = self._encode(expanded, "left")
             with torch.inference_mode():
                 output = self._model.generate(  # type: ignore[operator]
@@ -286,6 +323,14 @@ class TransformersLLM(LLM):
                 }
             )
         return results
+
+    def _grammar_compiler(self) -> GrammarCompiler:
+        assert self._model is not None and self._tokenizer is not None
+        if self._grammars is None:
+            self._grammars = GrammarCompiler(
+                self._tokenizer, int(self._model.config.vocab_size), sorted(self._eos_ids())
+            )
+        return self._grammars
 
     def _eos_ids(self) -> set[int]:
         assert self._model is not None and self._tokenizer is not None

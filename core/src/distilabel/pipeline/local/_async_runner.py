@@ -4,7 +4,8 @@ Requests start as soon as rows arrive, from a pool of ``max_concurrency`` worker
 coroutines on the engine's loop, bounded by the LLM's limiter (which also applies rate
 limits and backs off on throttling), so they never wait for a batch boundary. Output
 batches are committed in input order. Each answer is journaled as it arrives; on resume
-journaled rows are not sent again.
+journaled rows are not sent again. A ``MultiCallTask`` journals each call of a row as it
+is answered, so a resumed row replays its finished calls.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from distilabel.pipeline._channels import TakenBatch
 from distilabel.pipeline._rerun import Answers
 from distilabel.pipeline._runner_base import StepRunner, run_feeder_and_committer
 from distilabel.steps.tasks._base import Task
+from distilabel.steps.tasks._calls import call_key
+from distilabel.steps.tasks._kinds import MultiCallTask
 from distilabel.steps.typing import Row
 
 __all__ = ["JOURNAL_COMPACT_MIN", "AsyncTaskRunner"]
@@ -65,6 +68,24 @@ class _BatchState:
         self.future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
 
+class _RowCalls:
+    """The journal of one row's calls (a ``MultiCallTask``), in the runner's journal."""
+
+    __slots__ = ("key", "runner")
+
+    def __init__(self, runner: AsyncTaskRunner, key: str) -> None:
+        self.runner = runner
+        self.key = key
+
+    def get(self, index: int) -> Optional[dict[str, Any]]:
+        return self.runner._answers.by_key.pop(call_key(self.key, index), None)  # type: ignore[no-any-return]
+
+    def record(self, index: int, entry: dict[str, Any]) -> None:
+        key = call_key(self.key, index)
+        self.runner._record(key, entry)  # type: ignore[arg-type]
+        self.runner._live_calls.setdefault(self.key, []).append((key, entry))
+
+
 _YIELD_EVERY = 64
 JOURNAL_COMPACT_MIN = 10_000
 """Journal lines written before the journal is compacted (scaled up with the window)."""
@@ -86,6 +107,7 @@ class AsyncTaskRunner(StepRunner):
         self._journal_lines = 0
         self._live: set[_BatchState] = set()
         self._pending_journal: list[tuple[str, Any]] = []
+        self._live_calls: dict[str, list[tuple[str, Any]]] = {}
         self._flush_scheduled = False
         self._rows = _RowQueue()
 
@@ -106,6 +128,8 @@ class AsyncTaskRunner(StepRunner):
                 (key, result) for key, result in zip(state.keys, state.results, strict=True)
                 if isinstance(result, dict)
             )
+        for calls in self._live_calls.values():
+            keep.extend(calls)
         self.store.rewrite_journal(keep)
         self._journal_lines = len(keep)
 
@@ -122,6 +146,7 @@ class AsyncTaskRunner(StepRunner):
         assert isinstance(llm, AsyncLLM)
         # The base agenerate_row is one limited call: skip its frame on this hot path.
         direct = type(task).agenerate_row is Task.agenerate_row
+        multi = isinstance(task, MultiCallTask)
         num_generations = task.num_generations
         guard = task.fatal_guard
         rows = self._rows
@@ -135,12 +160,16 @@ class AsyncTaskRunner(StepRunner):
                 try:
                     if direct:
                         result = await llm.agenerate_output(formatted, num_generations)
+                    elif multi:
+                        result = await task.agenerate_row(formatted, _RowCalls(self, key))  # type: ignore[call-arg]
                     else:
                         result = await task.agenerate_row(formatted)
                 except Exception as exc:
                     result = exc
                 else:
                     self._record(key, result)
+                if multi:
+                    self._live_calls.pop(key, None)
                 guard.observe(result)
             state.results[index] = result
             state.remaining -= 1

@@ -7,7 +7,7 @@ gets the ``AsyncTaskRunner`` (``_async_runner``).
 from __future__ import annotations
 
 import asyncio
-from typing import Optional
+from typing import Any, Optional
 
 from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
 from distilabel.pipeline._progress import StepProgress
@@ -17,6 +17,8 @@ from distilabel.pipeline.local._async_runner import AsyncTaskRunner
 from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step, _Step
 from distilabel.steps.tasks._base import Task
+from distilabel.steps.tasks._calls import call_key
+from distilabel.steps.tasks._kinds import MultiCallTask
 from distilabel.steps.typing import Row
 
 __all__ = ["AsyncTaskRunner", "StepRunner", "make_runner"]
@@ -57,6 +59,24 @@ class GeneratorRunner(StepRunner):
             getattr(source, "close", lambda: None)()
 
 
+class _SyncRowCalls:
+    """The journal of one row's calls (a ``MultiCallTask`` with a synchronous LLM),
+    written straight to the step's journal from the worker thread."""
+
+    __slots__ = ("answers", "key", "store")
+
+    def __init__(self, store: StepStore, answers: Answers, key: str) -> None:
+        self.store = store
+        self.answers = answers
+        self.key = key
+
+    def get(self, index: int) -> Optional[dict[str, Any]]:
+        return self.answers.by_key.pop(call_key(self.key, index), None)  # type: ignore[no-any-return]
+
+    def record(self, index: int, entry: dict[str, Any]) -> None:
+        self.store.append_journal([(call_key(self.key, index), entry)])
+
+
 class BatchRunner(StepRunner):
     """Run ``process`` on each input batch in a worker thread (CPU steps, sync LLMs).
 
@@ -67,6 +87,12 @@ class BatchRunner(StepRunner):
     def _process(self, taken: TakenBatch, answers: Answers) -> tuple[list[Row], int]:
         step = self.step
         assert isinstance(step, Step)
+        if isinstance(step, MultiCallTask):
+            originals, keys = taken.concatenated()
+            rows = step._map_inputs(originals) if step.input_mappings else originals
+            journals: list[Any] = [_SyncRowCalls(self.store, answers, key) for key in keys]
+            built = step.process_rows(rows, None, journals)
+            return step._map_outputs(built, originals), 0
         if answers and isinstance(step, Task):
             originals, keys = taken.concatenated()
             known = [answers.take(key, row) for key, row in zip(keys, originals, strict=True)]
@@ -87,7 +113,7 @@ class BatchRunner(StepRunner):
         assert self.inputs is not None and isinstance(step, Step)
         self.progress.done = self.progress.resumed = sum(self.inputs.offsets.values())
         answers = Answers({})
-        if isinstance(step, Task) and step.reuses_answers:
+        if isinstance(step, Task) and (step.reuses_answers or isinstance(step, MultiCallTask)):
             answers = Answers(await self.in_thread(self.store.load_journal, self.keeps))
         size = step.input_batch_size or 50
         while (taken := await self.inputs.take(size)) is not None:

@@ -58,8 +58,14 @@ class Task(Step):
     add_raw_input: RuntimeParameter[bool] = Field(
         default=True, description="Record the formatted LLM input in `distilabel_metadata`."
     )
+    use_default_structured_output: bool = Field(
+        default=False,
+        description="Ask the LLM for the structured output the task declares"
+        " (`get_structured_output`), e.g. a JSON schema of its answer.",
+    )
 
     _errors_logged: int = PrivateAttr(default=0)
+    _declared: Any = PrivateAttr(default=None)
     _fatal: Optional[FatalErrorGuard] = PrivateAttr(default=None)
 
     # -- to define --------------------------------------------------------------------
@@ -75,6 +81,26 @@ class Task(Step):
     @abstractmethod
     def format_output(self, output: Optional[str], input: Optional[Row] = None) -> dict[str, Any]:
         """Turn one generation (``None`` when the LLM gave none) into output columns."""
+
+    def get_structured_output(self) -> Optional[Any]:
+        """The structured output this task's answers follow, when it declares one.
+
+        Tasks whose answer has a fixed shape return it (``{"format": "json", "schema":
+        MyModel}``, or a pydantic model class); it is used when the task is built with
+        ``use_default_structured_output=True``. ``None`` (the default): free text.
+        """
+        return None
+
+    def validation_problems(self) -> list[str]:
+        """What the LLM cannot do of what this task asks for, checked before anything loads."""
+        problems = [f"Step '{self.name}': {p}" for p in self.llm.unsupported_features()]
+        if self.use_default_structured_output and self.get_structured_output() is None:
+            problems.append(
+                f"Step '{self.name}': use_default_structured_output=True, but"
+                f" {type(self).__name__} declares no structured output"
+                " (`get_structured_output` returns None)."
+            )
+        return problems
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -114,11 +140,31 @@ class Task(Step):
         return isinstance(self.llm, AsyncLLM) and type(self).process is Task.process
 
     def format_row(self, row: Row) -> Union[FormattedInput, Exception]:
-        """``format_input`` with its failure returned instead of raised."""
+        """``format_input`` with its failure returned instead of raised.
+
+        The row's structured output is attached when ``format_input`` gave none: a
+        ``structured_output`` column of the row, else the task's declared one when
+        ``use_default_structured_output`` is on (the LLM's own applies otherwise).
+        """
         try:
-            return self.format_input(row)
+            formatted = self.format_input(row)
         except Exception as exc:
             return exc
+        if type(formatted) is tuple:
+            return formatted
+        request = row.get("structured_output")
+        if request is None and self.use_default_structured_output:
+            request = self._declared_output()
+        if request is not None:
+            return (formatted, request)  # type: ignore[return-value]
+        return formatted
+
+    def _declared_output(self) -> Any:
+        declared = self.__pydantic_private__.get("_declared")  # type: ignore[union-attr]
+        if declared is None:
+            declared = self.get_structured_output()
+            self.__pydantic_private__["_declared"] = declared  # type: ignore[index]
+        return declared
 
     async def agenerate_row(self, formatted: FormattedInput) -> GenerateOutput:
         """Ask the (async) LLM for one row's generations, under its limiter."""
@@ -286,11 +332,17 @@ class _RowContext:
         if isinstance(result, Exception):
             generations: list[Optional[str]] = [None] * self.num_generations
             error = f"{type(result).__name__}: {result}"
-            # An unusable answer (InvalidLLMOutputError) keeps what the LLM returned.
+            # An unusable answer (InvalidLLMOutputError) keeps what the LLM returned; an
+            # answer that never followed its structured output keeps its texts.
+            kept: list[Any] = list(getattr(result, "raw_outputs", None) or [])
             raw: Any = getattr(result, "raw", None)
-            raws: list[Any] = [raw] * self.num_generations
-            if raw is None:
-                raw = generations
+            if kept:
+                raws: list[Any] = (kept + [None] * self.num_generations)[: self.num_generations]
+                raw = raws
+            else:
+                raws = [raw] * self.num_generations
+                if raw is None:
+                    raw = generations
         else:
             generations = result["generations"]
             raw = raws = generations
@@ -304,7 +356,7 @@ class _RowContext:
                 errors.append(error)
             except Exception as exc:
                 outputs.append(dict(self.empty_outputs))
-                errors.append(f"{type(exc).__name__}: {exc}")
+                errors.append(error or f"{type(exc).__name__}: {exc}")
         previous = row.get(METADATA_COLUMN)
         base_meta: dict[str, Any] = previous if isinstance(previous, dict) else {}
         if len(outputs) == 1 and not self.group:  # the common case, kept lean

@@ -1,5 +1,6 @@
-"""``distilabel.steps.tasks.base``, the distilabel 1.x path of the task base class (an alias)."""
+"""``distilabel.steps.tasks.base``, the distilabel 1.x path of the task base classes (an alias)."""
 
 from distilabel.steps.tasks._base import Task
+from distilabel.steps.tasks._kinds import GeneratorTask, GlobalTask
 
-__all__ = ["Task"]
+__all__ = ["GeneratorTask", "GlobalTask", "Task"]

@@ -1,5 +1,21 @@
 """Types used by tasks, at the import path the original docs use."""
 
-from distilabel.typing import ChatItem, ChatType, FormattedInput, StructuredInput
+from distilabel.typing import (
+    ChatItem,
+    ChatType,
+    FormattedInput,
+    OutlinesStructuredOutputType,
+    StandardInput,
+    StructuredInput,
+    StructuredOutputType,
+)
 
-__all__ = ["ChatItem", "ChatType", "FormattedInput", "StructuredInput"]
+__all__ = [
+    "ChatItem",
+    "ChatType",
+    "FormattedInput",
+    "OutlinesStructuredOutputType",
+    "StandardInput",
+    "StructuredInput",
+    "StructuredOutputType",
+]
