@@ -1,7 +1,8 @@
-"""The conformance kit: checks every LLM backend (ours or a third party's) must pass, and a
-misbehaving HTTP server for the fault tests of HTTP backends.
+"""The conformance kit: checks every LLM and embedding-model backend (ours or a third
+party's) must pass, and a misbehaving HTTP server for the fault tests of HTTP backends.
 
-A plugin's test module subclasses :class:`LLMConformanceTests`, names its LLM class,
+A plugin's test module subclasses :class:`LLMConformanceTests` (or
+:class:`EmbeddingsConformanceTests`), names its class,
 overrides the ``llm_kwargs`` fixture and sets capability flags; pytest then runs the
 inherited checks. Requires ``pytest`` (``pip install distilabel-core[testing]``).
 
@@ -17,12 +18,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from distilabel.testing._embeddings_conformance import EmbeddingsConformanceTests
     from distilabel.testing._fault_server import FaultServer, ServerStats
     from distilabel.testing._llm_conformance import LLMConformanceTests
 
-__all__ = ["FaultServer", "LLMConformanceTests", "ServerStats"]
+__all__ = ["EmbeddingsConformanceTests", "FaultServer", "LLMConformanceTests", "ServerStats"]
 
 _LAZY = {
+    "EmbeddingsConformanceTests": "distilabel.testing._embeddings_conformance",
     "FaultServer": "distilabel.testing._fault_server",
     "ServerStats": "distilabel.testing._fault_server",
     "LLMConformanceTests": "distilabel.testing._llm_conformance",
