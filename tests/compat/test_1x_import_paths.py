@@ -184,10 +184,8 @@ def test_1_5_embedding_names_resolve_through_the_embeddings_registry() -> None:
 
 
 def test_a_known_embedding_name_without_its_plugin_says_what_to_install() -> None:
-    with pytest.raises(ImportError, match=r"pip install distilabel-sentence-transformers"):
-        from distilabel.models.embeddings import (  # noqa: F401
-            SentenceTransformerEmbeddings,
-        )
+    with pytest.raises(ImportError, match=r"pip install distilabel-vllm"):
+        from distilabel.models.embeddings import vLLMEmbeddings  # noqa: F401
 
 
 def test_the_aliases_import_no_backend_sdk() -> None:

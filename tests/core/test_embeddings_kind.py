@@ -34,7 +34,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_first_party_plugins_register_embeddings_beside_their_llms() -> None:
     embeddings = get_registry("embeddings")
-    assert {"LlamaCppEmbeddings", "OpenAIEmbeddings"} <= set(embeddings.models)
+    assert {"LlamaCppEmbeddings", "OpenAIEmbeddings", "SentenceTransformerEmbeddings"} <= set(
+        embeddings.models
+    )
     assert "LlamaCppLLM" not in embeddings.models
     assert "LlamaCppEmbeddings" not in get_registry().llms
     from distilabel.embeddings import LlamaCppEmbeddings
@@ -44,9 +46,8 @@ def test_first_party_plugins_register_embeddings_beside_their_llms() -> None:
 
 
 def test_a_known_name_without_its_plugin_says_what_to_install() -> None:
-    install = "pip install distilabel-sentence-transformers"
-    with pytest.raises(PluginNotAvailableError, match=install):
-        get_registry("embeddings").get_class("SentenceTransformerEmbeddings")
+    with pytest.raises(PluginNotAvailableError, match="pip install distilabel-vllm"):
+        get_registry("embeddings").get_class("vLLMEmbeddings")
 
 
 def test_an_unknown_name_suggests_and_lists_what_is_installed() -> None:
@@ -81,6 +82,6 @@ def test_embeddings_list_and_info_on_the_command_line() -> None:
     info = json.loads(_cli("embeddings", "info", "openaiembeddings", "--json").stdout)
     params = {p["name"] for p in info["runtime_parameters"]}
     assert {"base_url", "api_key", "batch_size", "dimensions"} <= params
-    missing = _cli("embeddings", "info", "SentenceTransformerEmbeddings")
+    missing = _cli("embeddings", "info", "vllmembeddings")
     assert missing.returncode == 1
-    assert "pip install distilabel-sentence-transformers" in missing.stderr
+    assert "pip install distilabel-vllm" in missing.stderr

@@ -68,4 +68,6 @@ KNOWN_EMBEDDINGS: dict[str, str] = {
     "SentenceTransformerEmbeddings": "distilabel-sentence-transformers",
     "LlamaCppEmbeddings": "distilabel-llamacpp",
     "OpenAIEmbeddings": "distilabel-openai",
+    "vLLMEmbeddings": "distilabel-vllm",
+    "SGLangEmbeddings": "distilabel-sglang",
 }
