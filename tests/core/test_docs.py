@@ -32,6 +32,7 @@ PUBLIC_MODULES = [
     "distilabel.hookspecs",
     "distilabel.embedded",
     "distilabel.http",
+    "distilabel.pricing",
 ]
 
 

@@ -38,3 +38,16 @@ def test_writing_tasks_example_runs(tmp_path: Path) -> None:
         "{'calls': 3}",
         "BEST: IMPROVE: CRITIQUE: ANSWER: A QUESTION ABOUT TOPIC 0",
     ]
+
+
+def test_estimate_cost_example_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "estimate_cost.py")], capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "1000 rows, about 21000 input tokens, $0.003150 for input",
+        "1000 rows, about 21000 input tokens, $0.001575 for input (batch)",
+        "1M in + 1M out: $0.750, batch $0.375",
+    ]

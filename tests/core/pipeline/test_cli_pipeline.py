@@ -130,3 +130,25 @@ def test_an_unwritable_output_stops_the_run_before_it_starts(
     assert f"'{target}'" in captured.err and "rows" not in captured.out
     assert "load" not in captured.err  # no progress: nothing ran
     assert not llms.CALLS
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "does not exist"),
+        ("steps: [", "is not valid YAML/JSON"),
+        ("name: not-a-pipeline\n", "Not a dumped pipeline"),
+    ],
+)
+def test_a_bad_config_stops_the_run_before_it_starts(
+    content: str | None, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "pipeline.yaml"
+    if content is not None:
+        config.write_text(content)
+    llms.CALLS.clear()
+    assert main(["pipeline", "run", "--config", str(config),
+                 "--output", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err
+    assert not (tmp_path / "out").exists() and not llms.CALLS
