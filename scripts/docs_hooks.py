@@ -105,8 +105,31 @@ def _columns(step_cls: Any, which: str) -> str:
     return ", ".join(names) or "none"
 
 
+def _model_sections(registry: Any, module: str) -> list[str]:
+    """A gallery section per model class of ``registry`` (one kind), then its broken plugins."""
+    from distilabel.cli._models import describe_model_class
+
+    lines: list[str] = []
+    for entry in sorted(registry.models.values(), key=lambda e: e.name.lower()):
+        kind = f" ({entry.kind})" if hasattr(entry, "kind") else ""
+        lines += [
+            f"### `{entry.name}`",
+            "",
+            f"{_summary(entry.cls)}",
+            "",
+            f"From `{entry.plugin.label}`{kind}; `from {module} import {entry.name}`.",
+            "",
+            "| runtime parameter | type | default | description |",
+            "| --- | --- | --- | --- |",
+            *_params_table(describe_model_class(entry.cls)),
+            "",
+        ]
+    for broken in registry.broken:
+        lines += [f"- Broken plugin `{broken.plugin.label}`: {_cell(broken.error)}", ""]
+    return lines
+
+
 def gallery() -> str:
-    from distilabel.cli._llms import describe_llm_class
     from distilabel.plugins import get_registry
     from distilabel.steps._base import _Step
 
@@ -114,30 +137,18 @@ def gallery() -> str:
     lines = [
         "# Components",
         "",
-        "Generated from what is installed when the docs are built: every LLM the plugin",
-        "registry finds (`distilabel llms list`), and every step and task that",
+        "Generated from what is installed when the docs are built: every LLM and embedding",
+        "model the plugin registry finds (`distilabel llms list`, `distilabel embeddings",
+        "list`), and every step and task that",
         "`distilabel.steps` and `distilabel.steps.tasks` export. Install a plugin and",
         "rebuild the docs to see it here.",
         "",
         "## LLMs",
         "",
     ]
-    for entry in sorted(registry.llms.values(), key=lambda e: e.name.lower()):
-        lines += [
-            f"### `{entry.name}`",
-            "",
-            f"{_summary(entry.cls)}",
-            "",
-            f"From `{entry.plugin.label}` ({entry.kind}); `from distilabel.llms import"
-            f" {entry.name}`.",
-            "",
-            "| runtime parameter | type | default | description |",
-            "| --- | --- | --- | --- |",
-            *_params_table(describe_llm_class(entry.cls)),
-            "",
-        ]
-    for broken in registry.broken:
-        lines += [f"- Broken plugin `{broken.plugin.label}`: {_cell(broken.error)}", ""]
+    lines += _model_sections(registry, "distilabel.llms")
+    lines += ["## Embedding models", ""]
+    lines += _model_sections(get_registry("embeddings"), "distilabel.embeddings")
     for title, module_name in (("Steps", "distilabel.steps"), ("Tasks", "distilabel.steps.tasks")):
         module = importlib.import_module(module_name)
         lines += [f"## {title}", ""]

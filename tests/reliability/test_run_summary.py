@@ -95,3 +95,27 @@ def test_the_cli_prints_the_summary_and_exits_non_zero_when_rows_failed(
     lenient = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert lenient.returncode == 0, lenient.stdout + lenient.stderr
     assert "1 failed (33.3%)" in lenient.stderr
+
+
+def test_the_summary_totals_tokens_per_model_and_prices_them() -> None:
+    with_tokens()
+    FAIL.update({"q3": RuntimeError("server hiccup")})
+    summary = generation_pipeline(PROMPTS, ScriptedAsyncLLM()).run(show_progress=False).summary
+    assert summary.steps["gen"].model == "scripted-async"
+    assert (summary.input_tokens, summary.output_tokens) == (29 * 5, 29 * 7)
+    assert summary.tokens_by_model() == {"scripted-async": (29 * 5, 29 * 7)}
+    prices = {"scripted": {"input": 1_000_000, "output": 2_000_000}}  # $1 / $2 a token
+    assert summary.cost(prices) == pytest.approx(29 * 5 + 2 * 29 * 7)
+    gen = summary.steps["gen"]
+    gen.batch = True  # what a step on a batch API is billed: half
+    assert summary.cost(prices) == pytest.approx((29 * 5 + 2 * 29 * 7) / 2)
+    assert summary.cost({"other-model": {"input": 1, "output": 1}}) is None  # unpriced
+
+
+def test_the_dataset_card_lists_tokens_per_step_and_model(tmp_path: Path) -> None:
+    with_tokens()
+    distiset = generation_pipeline(PROMPTS, ScriptedAsyncLLM()).run(show_progress=False)
+    distiset.save_to_disk(tmp_path / "out")
+    card = (tmp_path / "out" / "README.md").read_text()
+    assert "| `gen` | `scripted-async` | 150 | 210 |" in card, card
+    assert "| total | | 150 | 210 |" in card

@@ -25,6 +25,7 @@ from typing import (
     overload,
 )
 
+from distilabel._distiset_arrow import has_datasets
 from distilabel.errors import DistilabelUserError
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class StepRows(Sequence[Row]):
         self._rows = rows
         self._num_rows = num_rows
         self._index: Optional[list[tuple[int, int]]] = None
+        self._dataset: Any = None
 
     @classmethod
     def from_list(cls, rows: Iterable[Row]) -> StepRows:
@@ -131,7 +133,7 @@ class StepRows(Sequence[Row]):
     ) -> Union[Row, list[Row], StepRows]:
         if isinstance(index, str):
             if index == _SPLIT:  # ``distiset["default"]["train"]`` as in distilabel 1.x
-                return self
+                return self.to_dataset() if has_datasets() else self
             raise KeyError(f"StepRows has one split, '{_SPLIT}'; got {index!r}.")
         if self._rows is not None:
             return self._rows[index]
@@ -159,6 +161,31 @@ class StepRows(Sequence[Row]):
     def to_list(self) -> list[Row]:
         """All rows in a list (reads them into memory)."""
         return list(self)
+
+    def to_dataset(self) -> Any:
+        """The rows as a ``datasets.Dataset`` memory-mapped from an Arrow file on disk
+        (made once, beside the rows' file), so large outputs stay cheap.
+
+        Raises:
+            ImportError: ``datasets`` is not installed (says what to install).
+        """
+        if self._dataset is None:
+            from distilabel._distiset_arrow import arrow_dataset
+            from distilabel.steps._load_hub import import_datasets
+
+            import_datasets("StepRows.to_dataset()")
+            local = Path(self.path) if isinstance(self.path, Path) else None
+            self._dataset = arrow_dataset(self, local)
+        return self._dataset
+
+    def hold(self, folder: Path) -> None:
+        """Keep ``folder`` (a run's snapshot) from being pruned while these rows live."""
+        import weakref
+
+        from distilabel.pipeline.storage._snapshot_hold import hold, release
+
+        hold(folder)
+        weakref.finalize(self, release, folder)
 
     @property
     def column_names(self) -> list[str]:
@@ -233,22 +260,37 @@ class Distiset(dict):  # type: ignore[type-arg]
     # -- disk ---------------------------------------------------------------------------
 
     def save_to_disk(
-        self, path: Union[str, os.PathLike[str]], formats: Optional[Sequence[str]] = None
+        self,
+        path: Union[str, os.PathLike[str]],
+        formats: Optional[Sequence[str]] = None,
+        save_card: bool = True,
+        save_pipeline_config: bool = True,
+        save_pipeline_log: bool = True,
+        script: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> Path:
-        """Write every dataset, the pipeline YAML and a dataset card under ``path``.
+        """Write every dataset, the pipeline YAML, its log and a dataset card under ``path``.
 
         Layout: ``<name>/train.jsonl`` (and ``<name>/train.parquet``), ``pipeline.yaml``,
-        ``pipeline.log`` (the run's log), ``README.md`` and ``distiset.json``.
+        ``pipeline.log`` (the run's log), ``README.md`` and ``distiset.json``. Everything
+        is written into a staging folder first and swapped in at the end, so a save
+        killed half way over an earlier one leaves the earlier one whole.
 
         Args:
-            path: the directory (created if needed).
+            path: the directory (created if needed; an earlier save there is replaced).
             formats: any of ``"jsonl"``, ``"parquet"``; default JSONL, plus Parquet when
                 pyarrow is installed.
+            save_card: write ``README.md`` (the dataset card).
+            save_pipeline_config: write ``pipeline.yaml``.
+            save_pipeline_log: write ``pipeline.log``.
+            script: a Python file to copy in (the script that built the pipeline); the
+                card's "reproduce" section then runs it.
 
         Raises:
+            DistilabelUserError: an unknown format, or ``path`` holds files that are not
+                a saved distiset (they are never replaced).
             ImportError: Parquet was asked for and pyarrow is not installed.
         """
-        from distilabel.pipeline.storage._store import dumps_rows
+        from distilabel._folder_swap import staging_folder, swap_in
 
         root = Path(path)
         chosen = list(formats) if formats is not None else ["jsonl", *(
@@ -259,28 +301,56 @@ class Distiset(dict):  # type: ignore[type-arg]
             raise DistilabelUserError(
                 f"Unknown distiset format(s) {unknown or chosen}; use 'jsonl' and/or 'parquet'."
             )
-        root.mkdir(parents=True, exist_ok=True)
-        manifest: dict[str, Any] = {"datasets": {}, "formats": chosen, "complete": self.complete}
+        if "parquet" in chosen:
+            _import_pyarrow()
+        if root.is_dir() and any(root.iterdir()) and not (root / _MANIFEST).is_file():
+            raise DistilabelUserError(
+                f"'{root}' already holds files that are not a saved distiset; save to a new"
+                " or empty folder (an earlier `save_to_disk` folder is replaced whole)."
+            )
+        if root.exists() and not root.is_dir():
+            raise DistilabelUserError(f"'{root}' is a file; save the distiset to a folder.")
+        staging = staging_folder(root)
+        try:
+            self._write_folder(staging, chosen, save_card, save_pipeline_config,
+                               save_pipeline_log, Path(script) if script else None)
+            swap_in(staging, root)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return root
+
+    def _write_folder(
+        self, root: Path, formats: list[str], save_card: bool, save_config: bool,
+        save_log: bool, script: Optional[Path],
+    ) -> None:
+        from distilabel.pipeline.storage._store import dumps_rows
+
+        manifest: dict[str, Any] = {"datasets": {}, "formats": formats, "complete": self.complete}
         for name, rows in self.items():
             folder = root / name
-            folder.mkdir(exist_ok=True)
-            if "jsonl" in chosen:
-                tmp = folder / f"{_SPLIT}.jsonl.tmp"
-                with open(tmp, "wb") as fh:
+            folder.mkdir()
+            if "jsonl" in formats:
+                with open(folder / f"{_SPLIT}.jsonl", "wb") as fh:
                     for row in rows:
                         fh.write(dumps_rows(row) + b"\n")
-                os.replace(tmp, folder / f"{_SPLIT}.jsonl")
-            if "parquet" in chosen:
+            if "parquet" in formats:
                 _write_parquet(rows, folder / f"{_SPLIT}.parquet")
             manifest["datasets"][name] = {"num_rows": len(rows), "columns": rows.column_names}
-        if self.pipeline_yaml:
+        if self.pipeline_yaml and save_config:
             (root / "pipeline.yaml").write_text(self.pipeline_yaml, encoding="utf-8")
-        log = self.log_text()
+        log = self.log_text() if save_log else None
         if log is not None:
             (root / _LOG).write_text(log, encoding="utf-8")
-        (root / "README.md").write_text(self.dataset_card(), encoding="utf-8")
+        if script is not None:
+            (root / script.name).write_bytes(script.read_bytes())
+        if save_card:
+            card = self.dataset_card(formats[0], script.name if script else None,
+                                     has_config=bool(self.pipeline_yaml and save_config))
+            (root / "README.md").write_text(card, encoding="utf-8")
         (root / _MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        return root
 
     @classmethod
     def load_from_disk(cls, path: Union[str, os.PathLike[str]]) -> Distiset:
@@ -289,7 +359,10 @@ class Distiset(dict):  # type: ignore[type-arg]
         Raises:
             DistilabelUserError: ``path`` is not a saved distiset.
         """
+        from distilabel._folder_swap import restore_interrupted
+
         root = Path(path)
+        restore_interrupted(root, _MANIFEST)
         manifest_path = root / _MANIFEST
         if not manifest_path.is_file():
             raise DistilabelUserError(
@@ -326,42 +399,62 @@ class Distiset(dict):  # type: ignore[type-arg]
         return {name: datasets.Dataset.from_list(rows.to_list()) for name, rows in self.items()}
 
     def push_to_hub(
-        self, repo_id: str, private: bool = False, token: Optional[str] = None
+        self,
+        repo_id: str,
+        private: bool = False,
+        token: Optional[str] = None,
+        generate_card: bool = True,
+        include_script: bool = False,
+        commit_message: Optional[str] = None,
     ) -> None:
-        """Upload each dataset as a configuration of ``repo_id`` (split ``train``), with
-        the dataset card and ``pipeline.yaml``.
+        """Upload the folder ``save_to_disk`` writes to the dataset repository ``repo_id``
+        (created when missing) in one commit: each dataset a configuration (split
+        ``train``), ``pipeline.yaml``, ``pipeline.log`` and the dataset card.
+
+        Args:
+            repo_id: ``"org/name"``.
+            private: create the repository private.
+            token: a Hub token (default: the logged-in one, ``HF_TOKEN``).
+            generate_card: upload ``README.md`` with ``configs`` matching the files.
+            include_script: upload the running script (``__main__``) too, and make the
+                card's "reproduce" command run it (needed when the pipeline uses steps
+                defined in that script).
+            commit_message: the commit's message.
 
         Raises:
             ImportError: ``datasets`` is not installed (says what to install).
+            DistilabelUserError: ``include_script`` without a script file to include.
         """
+        import tempfile
+
         from distilabel.steps._load_hub import import_datasets
 
         import_datasets("Distiset.push_to_hub()")
         from huggingface_hub import HfApi
 
-        for name, dataset in self.to_datasets().items():
-            dataset.push_to_hub(
-                repo_id, config_name=name, split=_SPLIT, private=private, token=token
+        script = _main_script() if include_script else None
+        with tempfile.TemporaryDirectory(prefix="distilabel-push-") as tmp:
+            folder = self.save_to_disk(
+                Path(tmp) / "distiset", save_card=generate_card, script=script
             )
-        api = HfApi(token=token)
-        api.upload_file(
-            path_or_fileobj=self.dataset_card().encode("utf-8"), path_in_repo="README.md",
-            repo_id=repo_id, repo_type="dataset",
-        )
-        if self.pipeline_yaml:
-            api.upload_file(
-                path_or_fileobj=self.pipeline_yaml.encode("utf-8"), path_in_repo="pipeline.yaml",
-                repo_id=repo_id, repo_type="dataset",
+            api = HfApi(token=token)
+            api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+            api.upload_folder(
+                folder_path=str(folder), repo_id=repo_id, repo_type="dataset",
+                commit_message=commit_message or "Upload a distiset made with distilabel",
             )
 
     # -- card ---------------------------------------------------------------------------
 
-    def dataset_card(self) -> str:
-        """A README.md for the saved or pushed dataset."""
+    def dataset_card(
+        self, data_format: str = "jsonl", script: Optional[str] = None, has_config: bool = True
+    ) -> str:
+        """A README.md for the saved or pushed dataset; its ``configs`` name the
+        ``<name>/train.<data_format>`` files ``save_to_disk`` writes."""
         lines = ["---", "configs:"]
         for name in self:
             lines += [f"- config_name: {name}", "  data_files:",
-                      f"  - split: {_SPLIT}", f"    path: {name}/{_SPLIT}.jsonl"]
+                      f"  - split: {_SPLIT}", f"    path: {name}/{_SPLIT}.{data_format}"]
         lines += ["tags:", "- synthetic", "- distilabel", "---", "",
                   "# Dataset built with distilabel", ""]
         if not self.complete:
@@ -374,10 +467,44 @@ class Distiset(dict):  # type: ignore[type-arg]
                 if len(example) > 2000:
                     example = example[:2000] + "\n..."
                 lines += ["```json", example, "```", ""]
-        if self.pipeline_yaml:
+        lines += self._tokens_section()
+        if script is not None:
+            lines += ["## Reproduce", "", f"The script that built it is `{script}`:", "",
+                      "```bash", f"python {script}", "```", ""]
+        elif self.pipeline_yaml and has_config:
             lines += ["## Reproduce", "", "The pipeline is in `pipeline.yaml`:", "", "```bash",
                       "distilabel pipeline run --config pipeline.yaml", "```", ""]
         return "\n".join(lines)
+
+    def _tokens_section(self) -> list[str]:
+        """The card's token table: per step and model, then the run's total."""
+        summary = self.summary
+        if summary is None or not (summary.input_tokens or summary.output_tokens):
+            return []
+        lines = ["## Tokens", "", "| step | model | input tokens | output tokens |",
+                 "|---|---|---:|---:|"]
+        for name, step in summary.steps.items():
+            if step.input_tokens or step.output_tokens:
+                model = f"`{step.model}`" + (" (batch)" if step.batch else "") \
+                    if step.model else ""
+                lines.append(f"| `{name}` | {model} | {step.input_tokens} |"
+                             f" {step.output_tokens} |")
+        lines += [f"| total | | {summary.input_tokens} | {summary.output_tokens} |", ""]
+        return lines
+
+
+def _main_script() -> Path:
+    """The file ``__main__`` runs from (``python build.py``)."""
+    import sys
+
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not main_file or not Path(main_file).is_file():
+        raise DistilabelUserError(
+            "push_to_hub(include_script=True) needs a script: run the pipeline with"
+            " `python your_script.py` (not from a notebook or the REPL), or pass"
+            " include_script=False."
+        )
+    return Path(main_file)
 
 
 def _has_pyarrow() -> bool:

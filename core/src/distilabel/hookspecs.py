@@ -15,7 +15,9 @@ value is a module (or object) with hook implementations::
         from distilabel_acme.llm import AcmeLLM
         return [AcmeLLM]
 
-The plugin's module must import cheaply: import backend SDKs inside ``load()``.
+An embedding-model plugin does the same in the ``distilabel.embeddings`` group with
+``distilabel_register_embeddings``. One module may implement both hooks, declared once in
+each group. The plugin's module must import cheaply: import backend SDKs inside ``load()``.
 """
 
 from __future__ import annotations
@@ -25,9 +27,16 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from distilabel.embeddings._base import Embeddings
     from distilabel.llms._base import LLM
 
-__all__ = ["PROJECT_NAME", "hookimpl", "hookspec", "distilabel_register_llms"]
+__all__ = [
+    "PROJECT_NAME",
+    "hookimpl",
+    "hookspec",
+    "distilabel_register_embeddings",
+    "distilabel_register_llms",
+]
 
 PROJECT_NAME = "distilabel"
 
@@ -45,4 +54,14 @@ def distilabel_register_llms() -> list[type[LLM]]:  # type: ignore[empty-body]
     Each class is registered under its ``__name__`` (``from distilabel.llms import Name``).
     Two plugins returning classes with the same name are a conflict: the name is then
     unusable until one plugin is removed or deselected with ``DISTILABEL_PLUGINS``.
+    """
+
+
+@hookspec
+def distilabel_register_embeddings() -> list[type[Embeddings]]:  # type: ignore[empty-body]
+    """Return the embedding-model classes this plugin provides.
+
+    Each class is registered under its ``__name__`` (``from distilabel.embeddings import
+    Name``) from an entry point in the ``distilabel.embeddings`` group. Name conflicts are
+    handled as for LLMs.
     """

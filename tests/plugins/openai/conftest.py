@@ -5,6 +5,7 @@
   batches (``--n_batch 1``) because its prompt-prefix reuse otherwise evaluates a repeated
   prompt in a different batch shape than a new one, and the rounding differences change
   greedy outputs between the two.
+- ``llama_embedding_server``: the same server in embedding mode.
 - ``fake_server``: our fault-injecting OpenAI-compatible server
   (``distilabel_openai.testing.FakeOpenAIServer``) in a thread.
 - ``azure_front``: a fake server forwarding Azure-shaped requests to ``llama_server``.
@@ -50,17 +51,18 @@ def _embedded_gguf() -> Path:
         raise
 
 
-@pytest.fixture(scope="session")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (``http://127.0.0.1:PORT/v1``) of a running llama.cpp server."""
+def _serve(
+    tmp_path_factory: pytest.TempPathFactory, *extra: str
+) -> Iterator[str]:
+    """Start llama-cpp-python's server on the embedded GGUF with ``extra`` arguments and
+    yield its base URL; stop it afterwards."""
     gguf = _embedded_gguf()
     port = _free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf),
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
-             "--n_batch", "1", "--n_ubatch", "1", "--n_threads", "1"],
+             "--host", "127.0.0.1", "--port", str(port), "--n_threads", "1", *extra],
             stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"},
         )
     base_url = f"http://127.0.0.1:{port}/v1"
@@ -85,6 +87,19 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:PORT/v1``) of a running llama.cpp server."""
+    yield from _serve(tmp_path_factory, "--n_ctx", "2048", "--n_batch", "1", "--n_ubatch", "1")
+
+
+@pytest.fixture(scope="session")
+def llama_embedding_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a llama.cpp server in embedding mode (``/v1/embeddings``) on the
+    embedded GGUF, which declares no pooling: the server answers one vector per token."""
+    yield from _serve(tmp_path_factory, "--embedding", "true", "--n_ctx", "512")
 
 
 @pytest.fixture(scope="session")

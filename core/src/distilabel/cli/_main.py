@@ -15,7 +15,7 @@ __all__ = ["build_parser", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command registered."""
-    from distilabel.cli import _llms
+    from distilabel.cli import _models
 
     parser = argparse.ArgumentParser(
         prog="distilabel",
@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"distilabel {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _llms.register(commands)
+    _models.register(commands, "llms")
+    _models.register(commands, "embeddings")
     _register_optional(commands)
     _add_log_level(parser)
     return parser

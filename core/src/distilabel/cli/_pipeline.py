@@ -112,15 +112,21 @@ def check_output_dir(path: Path) -> None:
         raise DistilabelUserError(
             f"--output '{path}' is a file; give a directory (it is created if missing)."
         )
+    if path.is_dir() and any(path.iterdir()) and not (path / "distiset.json").is_file():
+        raise DistilabelUserError(
+            f"--output '{path}' holds files that are not a saved distiset; give a new or"
+            " empty directory (an earlier --output of a run is replaced whole)."
+        )
     created: list[Path] = []
     for folder in [*reversed(path.parents), path]:
         if not folder.exists():
             created.append(folder)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / f".distilabel-write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        for folder in (path, path.parent):  # the save is staged beside ``path``
+            probe = folder / f".distilabel-write-test-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
     except OSError as exc:
         raise DistilabelUserError(
             f"Cannot write to --output '{path}': {exc.strerror or exc}. Choose a directory"

@@ -46,6 +46,6 @@ def __getattr__(name: str) -> Any:
     if name in ("GenerateOutput", "HiddenState"):
         return getattr(importlib.import_module("distilabel.llms.typing"), name)
     embeddings = importlib.import_module("distilabel.models.embeddings")
-    if name in embeddings.UNAVAILABLE:
+    if name in embeddings.NAMES:
         return getattr(embeddings, name)
     return getattr(importlib.import_module("distilabel.llms"), name)

@@ -43,6 +43,7 @@ from distilabel.pipeline._summary import (
     build_summary,
     check_failed_fraction,
     log_summary,
+    step_models,
     too_many_failed_rows,
 )
 from distilabel.pipeline._validate import apply_parameters, validate_dag
@@ -73,6 +74,10 @@ __all__ = ["Pipeline"]
 
 _logger = logging.getLogger("distilabel.pipeline")
 _KEEP_SNAPSHOTS = 5
+
+
+def _is_url(path: Union[str, os.PathLike[str]]) -> bool:
+    return isinstance(path, str) and "://" in path
 
 
 class Pipeline:
@@ -379,6 +384,7 @@ class Pipeline:
                     complete=complete and failure is None,
                     error=str(failure) if failure is not None else None,
                     max_failed_fraction=options.max_failed_fraction,
+                    models=step_models(self.dag.steps),
                 )
                 log_summary(summary)
                 if isinstance(failure, StepFailedError):
@@ -409,6 +415,8 @@ class Pipeline:
             snapshot = join(target, f"{name}.batches.jsonl")
             store.snapshot(snapshot)
             data[name] = StepRows(snapshot, store.committed_rows, layout="batches")
+            if isinstance(target, Path):
+                data[name].hold(target)
         return Distiset(data, pipeline_yaml=yaml_text, complete=complete, log=log)
 
     # -- serialization ------------------------------------------------------------------
@@ -446,7 +454,7 @@ class Pipeline:
     @classmethod
     def from_yaml(cls, path: Union[str, os.PathLike[str]]) -> Pipeline:
         """Load a pipeline saved as YAML (or JSON, which is YAML too)."""
-        return cls.from_dict(read_config(Path(path)))
+        return cls.from_dict(read_config(str(path) if _is_url(path) else Path(path)))
 
     from_json = from_yaml
     from_file = from_yaml

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable, Mapping, Optional, Protocol, TypeVar
+from typing import Any, Callable, Mapping, Optional, Protocol, TypeVar, Union
 
 from pydantic import ValidationError
 
@@ -12,6 +12,12 @@ from distilabel import __version__
 from distilabel._text import find_invalid_text
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
+from distilabel.pipeline._legacy import (
+    check_pipeline_fields,
+    drop_legacy_fields,
+    is_1x_file,
+    report_dropped,
+)
 from distilabel.serialization import TYPE_INFO_KEY, import_type
 from distilabel.steps._base import _Step
 
@@ -81,6 +87,10 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
         )
     steps = _checked_steps(body["steps"])
     connections = _checked_connections(body.get("connections"))
+    legacy = is_1x_file(data)
+    dropped: list[str] = []
+    if legacy:
+        check_pipeline_fields(body)
     pipeline = cls(
         name=body.get("name") or "pipeline",
         description=body.get("description"),
@@ -102,6 +112,8 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
                     f"type_info {type_info!r} of step {entry.get('name')!r} is not a step class."
                 )
             step_data.setdefault("name", entry.get("name"))
+            if legacy:
+                dropped += drop_legacy_fields(step_data, str(entry.get("name")))
             try:
                 step_cls.from_dict(step_data)
             except ValidationError as exc:
@@ -113,6 +125,7 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
                     f"Step {entry.get('name')!r} ({step_cls.__name__}) in the pipeline file is"
                     f" invalid: {problems}."
                 ) from None
+    report_dropped(dropped, f"Pipeline file of '{pipeline.name}'")
     for source, targets in connections:
         for target in targets:
             for name in (source, target):
@@ -197,19 +210,51 @@ def _checked_connections(connections: Any) -> list[tuple[str, list[str]]]:
     return out
 
 
-def read_config(path: Path) -> Mapping[str, Any]:
-    """Read a YAML or JSON pipeline file.
+def _config_text(path: Union[Path, str]) -> str:
+    """The text of a local pipeline file, or of one at an http(s) or fsspec URL."""
+    text = str(path)
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if scheme in ("http", "https"):
+        import urllib.error
+        import urllib.request
+
+        from distilabel.tls import ssl_context
+
+        try:
+            with urllib.request.urlopen(text, timeout=60, context=ssl_context()) as resp:
+                return resp.read().decode("utf-8")  # type: ignore[no-any-return]
+        except (urllib.error.URLError, OSError) as exc:
+            raise DistilabelUserError(
+                f"Cannot fetch pipeline file '{text}': {exc}. Check the URL, or download"
+                " the file and pass its path."
+            ) from None
+    if scheme:
+        from distilabel.pipeline.storage._object_folder import open_url
+
+        try:
+            with open_url(text, "rb") as fh:
+                return fh.read().decode("utf-8")  # type: ignore[no-any-return]
+        except (OSError, ImportError, ValueError) as exc:
+            raise DistilabelUserError(f"Cannot read pipeline file '{text}': {exc}") from None
+    local = Path(path)
+    if not local.is_file():
+        raise DistilabelUserError(f"Pipeline file '{path}' does not exist.")
+    return local.read_text(encoding="utf-8")
+
+
+def read_config(path: Union[Path, str]) -> Mapping[str, Any]:
+    """Read a YAML or JSON pipeline file: a local path, an http(s) URL, or an fsspec URL
+    (``s3://...``, ``hf://...``, as distilabel 1.x's ``--config`` takes).
 
     Raises:
-        DistilabelUserError: the file is missing or not valid YAML/JSON.
+        DistilabelUserError: the file is missing, cannot be fetched, or is not valid
+            YAML/JSON.
     """
     import yaml
 
-    if not path.is_file():
-        raise DistilabelUserError(f"Pipeline file '{path}' does not exist.")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        data = yaml.load(_config_text(path), Loader=loader)
     except yaml.YAMLError as exc:
         raise DistilabelUserError(f"Pipeline file '{path}' is not valid YAML/JSON: {exc}") from None
     if not isinstance(data, Mapping):

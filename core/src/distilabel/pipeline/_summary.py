@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional
 
 from distilabel.errors import DistilabelError
 from distilabel.pipeline._progress import StepProgress, clock
 from distilabel.pipeline._rerun import Rewound
 from distilabel.pipeline.storage._store import StepStore
+from distilabel.pricing import Pricing, PricingSource
 
 __all__ = [
     "RunSummary",
@@ -25,6 +26,7 @@ __all__ = [
     "check_failed_fraction",
     "format_summary",
     "log_summary",
+    "step_models",
     "too_many_failed_rows",
 ]
 
@@ -61,6 +63,17 @@ class StepSummary:
     replaced_surrogates: int = 0
     wall_time: float = 0.0
     """Seconds the step ran in this run."""
+    model: Optional[str] = None
+    """The model of the step's LLM (``None`` for a step without one)."""
+    batch: bool = False
+    """Whether the step's LLM uses offline batch generation (billed at batch prices)."""
+
+    def cost(self, pricing: PricingSource) -> Optional[float]:
+        """Dollars for this run's tokens at ``pricing``; ``None`` when the model is unpriced."""
+        if self.model is None:
+            return None if (self.input_tokens or self.output_tokens) else 0.0
+        return Pricing.load(pricing).cost(self.model, self.input_tokens, self.output_tokens,
+                                          batch=self.batch)
 
     @property
     def failed_fraction(self) -> float:
@@ -89,6 +102,38 @@ class RunSummary:
             name for name, step in self.steps.items()
             if _beyond(step, self.max_failed_fraction)
         ]
+
+    @property
+    def input_tokens(self) -> int:
+        """Prompt tokens this run sent, over every step."""
+        return sum(step.input_tokens for step in self.steps.values())
+
+    @property
+    def output_tokens(self) -> int:
+        """Completion tokens this run received, over every step."""
+        return sum(step.output_tokens for step in self.steps.values())
+
+    def tokens_by_model(self) -> dict[str, tuple[int, int]]:
+        """``{model: (input tokens, output tokens)}`` this run, over the steps using it."""
+        totals: dict[str, tuple[int, int]] = {}
+        for step in self.steps.values():
+            if step.model is not None and (step.input_tokens or step.output_tokens):
+                before = totals.get(step.model, (0, 0))
+                totals[step.model] = (before[0] + step.input_tokens,
+                                      before[1] + step.output_tokens)
+        return totals
+
+    def cost(self, pricing: PricingSource) -> Optional[float]:
+        """Dollars for this run's tokens at ``pricing`` (batch prices for batch steps);
+        ``None`` when a step that used tokens has a model with no price."""
+        prices = Pricing.load(pricing)
+        total = 0.0
+        for step in self.steps.values():
+            dollars = step.cost(prices)
+            if dollars is None:
+                return None
+            total += dollars
+        return total
 
     def __str__(self) -> str:
         return format_summary(self)
@@ -126,9 +171,11 @@ def build_summary(
     complete: bool,
     error: Optional[str] = None,
     max_failed_fraction: Optional[float] = None,
+    models: Optional[Mapping[str, tuple[str, bool]]] = None,
 ) -> RunSummary:
     """The summary of a run from its stores (what is committed) and progress (what this
-    run did)."""
+    run did); ``models`` maps a step with an LLM to its model and whether it batches."""
+    models = models or {}
     steps: dict[str, StepSummary] = {}
     for name in order:
         store, step = stores[name], progress[name]
@@ -147,8 +194,27 @@ def build_summary(
             output_tokens=outcome.output_tokens,
             replaced_surrogates=outcome.replaced_surrogates,
             wall_time=step.elapsed,
+            model=models[name][0] if name in models else None,
+            batch=models[name][1] if name in models else False,
         )
     return RunSummary(pipeline, steps, wall_time, complete, error, max_failed_fraction)
+
+
+def step_models(steps: Mapping[str, object]) -> dict[str, tuple[str, bool]]:
+    """``{step: (model, batches)}`` for the steps that have an LLM with a model name."""
+    models: dict[str, tuple[str, bool]] = {}
+    for name, step in steps.items():
+        llm = getattr(step, "llm", None)
+        if llm is None:
+            continue
+        try:
+            model = llm.model_name
+        except Exception:  # a name that needs a loaded model: no model, no price
+            continue
+        if model:
+            models[name] = (str(model),
+                            bool(getattr(llm, "use_offline_batch_generation", False)))
+    return models
 
 
 def check_failed_fraction(value: Optional[float]) -> Optional[float]:

@@ -1,4 +1,4 @@
-"""Well-known LLM names and the distribution that provides each.
+"""Well-known model names and the distribution that provides each.
 
 ``from distilabel.llms import OpenAILLM`` without ``distilabel-openai`` installed should
 say what to install, not merely that a name is missing.
@@ -6,7 +6,7 @@ say what to install, not merely that a name is missing.
 
 from __future__ import annotations
 
-__all__ = ["KNOWN_LLMS"]
+__all__ = ["KNOWN_EMBEDDINGS", "KNOWN_LLMS"]
 
 KNOWN_LLMS: dict[str, str] = {
     "OpenAILLM": "distilabel-openai",
@@ -24,4 +24,12 @@ KNOWN_LLMS: dict[str, str] = {
     "LiteLLM": "distilabel-litellm",
     "InferenceEndpointsLLM": "distilabel-hf-inference-endpoints",
     "VertexAILLM": "distilabel-vertexai",
+}
+
+KNOWN_EMBEDDINGS: dict[str, str] = {
+    "SentenceTransformerEmbeddings": "distilabel-sentence-transformers",
+    "LlamaCppEmbeddings": "distilabel-llamacpp",
+    "OpenAIEmbeddings": "distilabel-openai",
+    "vLLMEmbeddings": "distilabel-vllm",
+    "SGLangEmbeddings": "distilabel-sglang",
 }

@@ -1,11 +1,13 @@
-"""Discovery of LLM plugins through the ``distilabel.llms`` entry-point group.
+"""Discovery of model plugins through their entry-point groups.
 
-Each entry point is loaded on its own: one that fails to import, or whose hook raises,
-is recorded as a ``BrokenPlugin`` and the others still work. Two plugins registering the
-same LLM name make that name a ``NameConflict`` (using it raises an error naming both
-distributions). ``DISTILABEL_PLUGINS`` selects what loads: ``all`` (default), ``none``,
-or a comma-separated list of entry-point or distribution names. Discovery runs once per
-process and imports plugin modules only, never backend SDKs.
+LLM plugins declare entry points in ``distilabel.llms``, embedding-model plugins in
+``distilabel.embeddings`` (see :mod:`distilabel.plugins._kinds`); one registry per kind,
+built by the same code. Each entry point is loaded on its own: one that fails to import,
+or whose hook raises, is recorded as a ``BrokenPlugin`` and the others still work. Two
+plugins registering the same model name make that name a ``NameConflict`` (using it
+raises an error naming both distributions). ``DISTILABEL_PLUGINS`` selects what loads:
+``all`` (default), ``none``, or a comma-separated list of entry-point or distribution
+names. Discovery runs once per process and imports plugin modules only, never backend SDKs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from distilabel import hookspecs
 from distilabel._installation import warn_if_conflicting
 from distilabel._suggest import did_you_mean
 from distilabel.errors import PluginConflictError, PluginNotAvailableError
-from distilabel.plugins._known import KNOWN_LLMS
+from distilabel.plugins._kinds import LLMS, ModelKind, get_kind
 
 if TYPE_CHECKING:
     from distilabel.llms._base import LLM
@@ -34,6 +36,7 @@ __all__ = [
     "PLUGINS_ENV_VAR",
     "BrokenPlugin",
     "LLMEntry",
+    "ModelEntry",
     "NameConflict",
     "PluginInfo",
     "PluginRegistry",
@@ -41,13 +44,13 @@ __all__ = [
     "reset_registry",
 ]
 
-ENTRY_POINT_GROUP = "distilabel.llms"
+ENTRY_POINT_GROUP = LLMS.group
 PLUGINS_ENV_VAR = "DISTILABEL_PLUGINS"
 
 
 @dataclass(frozen=True)
 class PluginInfo:
-    """An entry point of the ``distilabel.llms`` group and the distribution declaring it."""
+    """A plugin entry point and the distribution declaring it."""
 
     name: str
     value: str
@@ -72,12 +75,19 @@ class BrokenPlugin:
 
 
 @dataclass(frozen=True)
-class LLMEntry:
-    """An LLM class registered by a plugin."""
+class ModelEntry:
+    """A model class (an LLM, an embedding model) registered by a plugin."""
 
     name: str
-    cls: type[LLM]
+    cls: type[Any]
     plugin: PluginInfo
+
+
+@dataclass(frozen=True)
+class LLMEntry(ModelEntry):
+    """An LLM class registered by a plugin."""
+
+    cls: type[LLM]
 
     @property
     def kind(self) -> Literal["sync", "async"]:
@@ -89,18 +99,19 @@ class LLMEntry:
 
 @dataclass(frozen=True)
 class NameConflict:
-    """One LLM name registered by several plugins; unusable until resolved."""
+    """One model name registered by several plugins; unusable until resolved."""
 
     name: str
     plugins: tuple[PluginInfo, ...]
+    noun: str = "LLM"
 
     def message(self) -> str:
         """An explanation naming every distribution involved and how to resolve it."""
         who = " and ".join(f"'{p.label}'" for p in self.plugins)
         names = ",".join(p.name for p in self.plugins[1:])
         return (
-            f"LLM name '{self.name}' is registered by more than one plugin: {who}. Uninstall"
-            f" one of them, or choose which load with {PLUGINS_ENV_VAR} (e.g."
+            f"{self.noun} name '{self.name}' is registered by more than one plugin: {who}."
+            f" Uninstall one of them, or choose which load with {PLUGINS_ENV_VAR} (e.g."
             f" {PLUGINS_ENV_VAR}=<all the others but {names}>)."
         )
 
@@ -108,31 +119,51 @@ class NameConflict:
 class _ClassPlugin:
     """Adapter for an entry point whose value is an LLM class rather than a hook module."""
 
-    def __init__(self, cls: type[LLM]) -> None:
+    def __init__(self, cls: type[Any]) -> None:
         self._cls = cls
 
     @hookspecs.hookimpl
-    def distilabel_register_llms(self) -> list[type[LLM]]:
+    def distilabel_register_llms(self) -> list[type[Any]]:
         return [self._cls]
 
 
+class _EmbeddingsClassPlugin(_ClassPlugin):
+    """Adapter for an entry point whose value is an embedding-model class."""
+
+    distilabel_register_llms = None  # type: ignore[assignment]
+
+    @hookspecs.hookimpl
+    def distilabel_register_embeddings(self) -> list[type[Any]]:
+        return [self._cls]
+
+
+_CLASS_PLUGINS: dict[str, type[_ClassPlugin]] = {
+    "llms": _ClassPlugin, "embeddings": _EmbeddingsClassPlugin,
+}
+
+
 class PluginRegistry:
-    """Loads the plugins of one entry-point group and indexes the LLMs they register.
+    """Loads the plugins of one entry-point group and indexes the models they register.
 
     Args:
-        group: the entry-point group to read (``distilabel.llms``).
+        group: the entry-point group to read (default: the kind's, ``distilabel.llms``).
         selection: which plugins to load; defaults to ``$DISTILABEL_PLUGINS`` or ``all``.
+        kind: the model kind, ``"llms"`` (default) or ``"embeddings"``.
     """
 
-    def __init__(self, group: str = ENTRY_POINT_GROUP, selection: Optional[str] = None) -> None:
-        self.group = group
+    def __init__(
+        self, group: Optional[str] = None, selection: Optional[str] = None,
+        kind: str = "llms",
+    ) -> None:
+        self.kind: ModelKind = get_kind(kind)
+        self.group = group or self.kind.group
         self.selection = os.environ.get(PLUGINS_ENV_VAR, "all") if selection is None else selection
         self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.manager.add_hookspecs(hookspecs)
         self.plugins: list[PluginInfo] = []
         self.skipped: list[PluginInfo] = []
         self.broken: list[BrokenPlugin] = []
-        self.llms: dict[str, LLMEntry] = {}
+        self.models: dict[str, ModelEntry] = {}
         self.conflicts: dict[str, NameConflict] = {}
         self._discovered = False
         self._lock = threading.RLock()
@@ -168,7 +199,7 @@ class PluginRegistry:
             if self._discovered:
                 return self
             warn_if_conflicting()
-            claims: dict[str, list[LLMEntry]] = {}
+            claims: dict[str, list[ModelEntry]] = {}
             for ep, info in self._entry_points():
                 if not self._selected(info):
                     self.skipped.append(info)
@@ -182,44 +213,51 @@ class PluginRegistry:
             for name, entries in claims.items():
                 owners = {(e.plugin.name, e.plugin.distribution) for e in entries}
                 if len(owners) > 1:
-                    self.conflicts[name] = NameConflict(name, tuple(e.plugin for e in entries))
+                    self.conflicts[name] = NameConflict(
+                        name, tuple(e.plugin for e in entries), self.kind.noun
+                    )
                 else:
-                    self.llms[name] = entries[0]
+                    self.models[name] = entries[0]
             self._discovered = True
             return self
 
     def _load_plugin(
         self, ep: importlib.metadata.EntryPoint, info: PluginInfo
-    ) -> Optional[list[LLMEntry]]:
-        from distilabel.llms._base import LLM
-
+    ) -> Optional[list[ModelEntry]]:
+        kind = self.kind
+        base = kind.base_class()
         plugin: Any = None
         try:
             obj: Any = ep.load()
-            if inspect.isclass(obj) and not issubclass(obj, LLM):
-                raise TypeError(f"entry point value {ep.value!r} is a class but not an LLM")
-            plugin = _ClassPlugin(obj) if isinstance(obj, type) else obj
+            if inspect.isclass(obj) and not issubclass(obj, base):
+                raise TypeError(
+                    f"entry point value {ep.value!r} is a class but not {_a(kind.noun)}"
+                    f" ({base.__name__} subclass)"
+                )
+            plugin = _CLASS_PLUGINS[kind.name](obj) if isinstance(obj, type) else obj
             self.manager.register(plugin, name=f"{info.name}:{info.distribution}")
             impls = [
-                impl for impl in self.manager.hook.distilabel_register_llms.get_hookimpls()
+                impl for impl in getattr(self.manager.hook, kind.hook).get_hookimpls()
                 if impl.plugin is plugin
             ]
             if not impls:
                 raise TypeError(
                     f"{ep.value!r} implements no distilabel hook; decorate a function named"
-                    " `distilabel_register_llms` with `distilabel.hookspecs.hookimpl`"
+                    f" `{kind.hook}` with `distilabel.hookspecs.hookimpl`"
                 )
             classes: list[Any] = []  # filled from each hook implementation
             for impl in impls:
                 returned: Any = impl.function()
                 classes.extend(returned or [])
-            entries = []
+            entries: list[ModelEntry] = []
+            entry_type: type[ModelEntry] = LLMEntry if kind.name == "llms" else ModelEntry
             for cls in classes:
-                if not (inspect.isclass(cls) and issubclass(cls, LLM)):
+                if not (inspect.isclass(cls) and issubclass(cls, base)):
                     raise TypeError(
-                        f"distilabel_register_llms returned {cls!r}, which is not an LLM subclass"
+                        f"{kind.hook} returned {cls!r}, which is not a {base.__name__}"
+                        " subclass"
                     )
-                entries.append(LLMEntry(cls.__name__, cls, info))
+                entries.append(entry_type(cls.__name__, cls, info))
             return entries
         except Exception as exc:
             if plugin is not None and self.manager.is_registered(plugin):
@@ -231,29 +269,41 @@ class PluginRegistry:
 
     # -- lookup ----------------------------------------------------------------------------
 
+    @property
+    def llms(self) -> dict[str, ModelEntry]:
+        """The registered classes by name (this registry's kind; named for the LLM kind,
+        which is what ``get_registry()`` gives)."""
+        return self.models
+
     def get_llm_class(self, name: str) -> type[LLM]:
-        """Return the LLM class registered as ``name``.
+        """Return the LLM class registered as ``name`` (see :meth:`get_class`)."""
+        return self.get_class(name)
+
+    def get_class(self, name: str) -> type[Any]:
+        """Return the model class registered as ``name``.
 
         Raises:
             PluginConflictError: two plugins register ``name``.
             PluginNotAvailableError: ``name`` is a known backend whose plugin is not
                 installed, is broken, or is deselected by ``DISTILABEL_PLUGINS``; the
                 message says what to do.
-            AttributeError: ``name`` is not an LLM anyone provides.
+            AttributeError: ``name`` is not a model of this kind anyone provides.
         """
         self.discover()
-        entry = self.llms.get(name)
+        entry = self.models.get(name)
         if entry is not None:
             return entry.cls
         if name in self.conflicts:
             raise PluginConflictError(self.conflicts[name].message(), name=name)
-        distribution = KNOWN_LLMS.get(name)
+        known = self.kind.known
+        distribution = known.get(name)
         if distribution is not None:
             raise PluginNotAvailableError(self._missing_message(name, distribution), name=name)
-        hint = did_you_mean(name, [*self.llms, *self.conflicts, *KNOWN_LLMS])
+        hint = did_you_mean(name, [*self.models, *self.conflicts, *known])
+        noun, module = self.kind.noun, self.kind.module
         message = (
-            f"No LLM named '{name}' is installed (module 'distilabel.llms' has no attribute"
-            f" '{name}'){hint} Installed LLMs: {', '.join(sorted(self.llms)) or 'none'}"
+            f"No {noun} named '{name}' is installed (module '{module}' has no attribute"
+            f" '{name}'){hint} Installed {noun}s: {', '.join(sorted(self.models)) or 'none'}"
         )
         if self.skipped:
             message += (
@@ -262,15 +312,16 @@ class PluginRegistry:
             )
         if self.broken:
             message += f"; broken plugins: {', '.join(b.plugin.name for b in self.broken)}"
-        raise AttributeError(message + " (see `distilabel llms list`).")
+        raise AttributeError(message + f" (see `distilabel {self.kind.name} list`).")
 
     def resolve_name(self, name: str) -> str:
-        """The registered (or known) LLM name that ``name`` spells, ignoring case:
+        """The registered (or known) model name that ``name`` spells, ignoring case:
         ``openaillm`` -> ``OpenAILLM``; ``name`` itself when nothing matches."""
         self.discover()
-        if name in self.llms or name in self.conflicts or name in KNOWN_LLMS:
+        known = self.kind.known
+        if name in self.models or name in self.conflicts or name in known:
             return name
-        by_case = {n.lower(): n for n in [*KNOWN_LLMS, *self.conflicts, *self.llms]}
+        by_case = {n.lower(): n for n in [*known, *self.conflicts, *self.models]}
         return by_case.get(name.lower(), name)
 
     def _missing_message(self, name: str, distribution: str) -> str:
@@ -295,26 +346,33 @@ class PluginRegistry:
         )
 
 
-_registry: Optional[PluginRegistry] = None
+_registries: dict[str, PluginRegistry] = {}
 _registry_lock = threading.Lock()
 
 
-def get_registry() -> PluginRegistry:
-    """The process-wide registry, discovered on first use."""
-    global _registry
-    registry = _registry
+def get_registry(kind: str = "llms") -> PluginRegistry:
+    """The process-wide registry of ``kind`` (``"llms"``, ``"embeddings"``), discovered
+    on first use.
+
+    Raises:
+        ValueError: ``kind`` is not a model kind.
+    """
+    registry = _registries.get(kind)
     if registry is None:
         with _registry_lock:
-            if _registry is None:
-                _registry = PluginRegistry()
-            registry = _registry
+            registry = _registries.get(kind)
+            if registry is None:
+                registry = _registries[kind] = PluginRegistry(kind=kind)
     return registry.discover()
 
 
 def reset_registry() -> None:
-    """Forget the process-wide registry (tests, or after installing a plugin at run time)."""
-    global _registry
+    """Forget the process-wide registries (tests, or after installing a plugin at run time)."""
     with _registry_lock:
-        _registry = None
+        _registries.clear()
     importlib.invalidate_caches()
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" or noun.startswith("LLM") else f"a {noun}"
 

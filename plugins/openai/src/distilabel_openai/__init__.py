@@ -3,6 +3,7 @@
 Installed, the classes resolve through distilabel's plugin registry::
 
     from distilabel.llms import OpenAILLM, AzureOpenAILLM, TogetherLLM, AnyscaleLLM
+    from distilabel.embeddings import OpenAIEmbeddings
 
 Importing this package imports neither ``openai`` nor ``aiohttp``; ``load()`` does.
 """
@@ -13,11 +14,13 @@ from typing import TYPE_CHECKING
 
 from distilabel.hookspecs import hookimpl
 from distilabel_openai._azure import AzureOpenAILLM
+from distilabel_openai._embeddings import OpenAIEmbeddings
 from distilabel_openai._errors import OpenAIRequestError
 from distilabel_openai._llm import OpenAILLM
 from distilabel_openai._providers import AnyscaleLLM, TogetherLLM
 
 if TYPE_CHECKING:
+    from distilabel.embeddings import Embeddings
     from distilabel.llms import LLM
 
 __version__ = "0.1.0"
@@ -25,9 +28,11 @@ __version__ = "0.1.0"
 __all__ = [
     "AnyscaleLLM",
     "AzureOpenAILLM",
+    "OpenAIEmbeddings",
     "OpenAIRequestError",
     "OpenAILLM",
     "TogetherLLM",
+    "distilabel_register_embeddings",
     "distilabel_register_llms",
 ]
 
@@ -36,3 +41,9 @@ __all__ = [
 def distilabel_register_llms() -> list[type[LLM]]:
     """Register ``OpenAILLM``, ``AzureOpenAILLM``, ``TogetherLLM`` and ``AnyscaleLLM``."""
     return [OpenAILLM, AzureOpenAILLM, TogetherLLM, AnyscaleLLM]
+
+
+@hookimpl
+def distilabel_register_embeddings() -> list[type[Embeddings]]:
+    """Register ``OpenAIEmbeddings`` (the embeddings endpoint of OpenAI-compatible APIs)."""
+    return [OpenAIEmbeddings]

@@ -1,33 +1,35 @@
-"""``distilabel.models.embeddings``, the distilabel 1.5 path of embedding models.
+"""``distilabel.models.embeddings``, the distilabel 1.5 path of embedding models (an alias).
 
-Embedding models are not a model kind of this distilabel: a row's embedding comes from
-the ``GenerateEmbeddings`` task with an LLM that returns hidden states
-(``TransformersLLM``, ``LlamaCppLLM``). The 1.5 names import with an error that says so.
+``Embeddings`` and every installed embedding backend by name, the same objects as
+:mod:`distilabel.embeddings` gives (backends resolve through the plugin registry).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from distilabel.llms._aliases import unavailable_attribute
+if TYPE_CHECKING:
+    from distilabel.embeddings import (
+        Embeddings as Embeddings,
+    )
+    from distilabel.embeddings import (
+        LlamaCppEmbeddings as LlamaCppEmbeddings,
+    )
+    from distilabel.embeddings import (
+        OpenAIEmbeddings as OpenAIEmbeddings,
+    )
+    from distilabel.embeddings import (
+        SentenceTransformerEmbeddings as SentenceTransformerEmbeddings,
+    )
 
-__all__: list[str] = []
+__all__ = ["Embeddings"]
 
-UNAVAILABLE = (
-    "Embeddings",
-    "LlamaCppEmbeddings",
-    "SGLangEmbeddings",
-    "SentenceTransformerEmbeddings",
-    "vLLMEmbeddings",
-)
-"""The distilabel 1.5 names of this module; each raises an ImportError saying what to use."""
-
-_REASON = (
-    "embedding models are not a model kind of this distilabel. Compute embeddings with"
-    " `distilabel.steps.tasks.GenerateEmbeddings(llm=...)` and an LLM that returns hidden"
-    " states, e.g. TransformersLLM or LlamaCppLLM (see docs/migrating.md)."
-)
+NAMES = ("Embeddings", "SentenceTransformerEmbeddings", "LlamaCppEmbeddings",
+         "OpenAIEmbeddings", "vLLMEmbeddings", "SGLangEmbeddings")
+"""The names this alias answers for (1.5's and the backends built here)."""
 
 
 def __getattr__(name: str) -> Any:
-    return unavailable_attribute(__name__, UNAVAILABLE, name, _REASON)
+    import distilabel.embeddings
+
+    return getattr(distilabel.embeddings, name)

@@ -176,11 +176,17 @@ def make_dirs(location: Location) -> None:
 
 
 def prune_children(location: Location, keep: int) -> None:
-    """Delete all but the last ``keep`` (by name) entries of the folder ``location``."""
+    """Delete all but the last ``keep`` (by name) entries of the folder ``location``.
+
+    Locally, an entry a live ``Distiset`` still reads is kept (``_snapshot_hold``).
+    """
     if isinstance(location, Path):
+        from distilabel.pipeline.storage._snapshot_hold import is_held
+
         old = sorted(p for p in location.iterdir() if p.is_dir())[:-keep]
         for path in old:
-            shutil.rmtree(path, ignore_errors=True)
+            if not is_held(path):
+                shutil.rmtree(path, ignore_errors=True)
         return
     from distilabel.pipeline.storage._object_folder import ObjectFolder
 

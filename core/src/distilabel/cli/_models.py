@@ -1,49 +1,73 @@
-"""``distilabel llms list`` and ``distilabel llms info NAME``."""
+"""``distilabel llms list|info NAME`` and ``distilabel embeddings list|info NAME``.
+
+One command group per model kind (see :mod:`distilabel.plugins._kinds`), built by the same
+code: the two kinds are imported differently (``distilabel.llms`` vs
+``distilabel.embeddings``), so each gets the command named like its package.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from functools import partial
 from typing import Any
 
 from distilabel.errors import DistilabelUserError
 
-__all__ = ["describe_llm_class", "register"]
+__all__ = ["describe_model_class", "register"]
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``llms`` command group to ``commands``."""
-    llms = commands.add_parser("llms", help="Installed LLM backends.")
-    sub = llms.add_subparsers(dest="llms_command", metavar="SUBCOMMAND")
-    llms.set_defaults(handler=lambda _args: (llms.print_help(), 2)[1])
+_EXAMPLES = {"llms": "OpenAILLM", "embeddings": "SentenceTransformerEmbeddings"}
+_INSTALL = {"llms": "distilabel-openai", "embeddings": "distilabel-sentence-transformers"}
 
-    list_cmd = sub.add_parser("list", help="List installed LLMs and broken plugins.")
+
+def register(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    kind: str = "llms",
+) -> None:
+    """Add the command group of model ``kind`` (``llms``, ``embeddings``) to ``commands``."""
+    from distilabel.plugins._kinds import get_kind
+
+    noun = get_kind(kind).noun
+    group = commands.add_parser(kind, help=f"Installed {noun} backends.")
+    sub = group.add_subparsers(dest=f"{kind}_command", metavar="SUBCOMMAND")
+    group.set_defaults(handler=lambda _args: (group.print_help(), 2)[1])
+
+    list_cmd = sub.add_parser("list", help=f"List installed {noun}s and broken plugins.")
     list_cmd.add_argument("--json", action="store_true", help="Print JSON.")
-    list_cmd.set_defaults(handler=_list)
+    list_cmd.set_defaults(handler=partial(_list, kind))
 
-    info_cmd = sub.add_parser("info", help="Show an LLM's runtime parameters.")
+    info_cmd = sub.add_parser("info", help=f"Show {_a(noun)}'s runtime parameters.")
     info_cmd.add_argument(
-        "name", help="The LLM class name, e.g. OpenAILLM (case does not matter)."
+        "name", help=f"The class name, e.g. {_EXAMPLES[kind]} (case does not matter)."
     )
     info_cmd.add_argument("--json", action="store_true", help="Print JSON.")
-    info_cmd.set_defaults(handler=_info)
+    info_cmd.set_defaults(handler=partial(_info, kind))
 
 
-def _list(args: argparse.Namespace) -> int:
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun == "LLM" else f"a {noun}"
+
+
+def _entry_kind(entry: Any) -> str:
+    return str(getattr(entry, "kind", "embeddings"))
+
+
+def _list(kind: str, args: argparse.Namespace) -> int:
     from distilabel.plugins import PLUGINS_ENV_VAR, get_registry
 
-    registry = get_registry()
+    registry = get_registry(kind)
     llms: list[dict[str, Any]] = [
         {
             "name": entry.name,
-            "kind": entry.kind,
+            "kind": _entry_kind(entry),
             "class": f"{entry.cls.__module__}.{entry.cls.__qualname__}",
             "plugin": entry.plugin.name,
             "distribution": entry.plugin.distribution,
             "version": entry.plugin.version,
         }
-        for entry in sorted(registry.llms.values(), key=lambda e: e.name.lower())
+        for entry in sorted(registry.models.values(), key=lambda e: e.name.lower())
     ]
     broken = [
         {"plugin": b.plugin.name, "distribution": b.plugin.distribution,
@@ -59,15 +83,19 @@ def _list(args: argparse.Namespace) -> int:
         {"plugin": s.name, "distribution": s.distribution} for s in registry.skipped
     ]
     if args.json:
-        print(json.dumps({"llms": llms, "broken": broken, "conflicts": conflicts,
+        print(json.dumps({kind: llms, "broken": broken, "conflicts": conflicts,
                           "skipped": skipped}, indent=2))
         return 0
     if llms:
-        _table(["NAME", "KIND", "PACKAGE", "VERSION"],
-               [[e["name"], e["kind"], e["distribution"] or e["plugin"], e["version"] or ""]
+        # Only LLMs come in two kinds (sync/async); embedding models have one.
+        with_kind = kind == "llms"
+        _table(["NAME", *(["KIND"] if with_kind else []), "PACKAGE", "VERSION"],
+               [[e["name"], *([e["kind"]] if with_kind else []),
+                 e["distribution"] or e["plugin"], e["version"] or ""]
                 for e in llms])
     else:
-        print("No LLM plugins installed. Install one, e.g. `pip install distilabel-openai`.")
+        noun = registry.kind.noun
+        print(f"No {noun} plugins installed. Install one, e.g. `pip install {_INSTALL[kind]}`.")
     for b in broken:
         print(f"\nBROKEN plugin '{b['plugin']}' ({b['distribution']} {b['version']}): {b['error']}")
     for c in conflicts:
@@ -78,24 +106,24 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _info(args: argparse.Namespace) -> int:
+def _info(kind: str, args: argparse.Namespace) -> int:
     from distilabel.plugins import get_registry
 
-    registry = get_registry()
+    registry = get_registry(kind)
     name = registry.resolve_name(args.name)  # `openaillm` finds OpenAILLM
     try:
-        cls = registry.get_llm_class(name)
+        cls = registry.get_class(name)
     except (ImportError, AttributeError) as exc:
         raise DistilabelUserError(str(exc)) from None
-    entry = registry.llms[name]
-    params = describe_llm_class(cls)
+    entry = registry.models[name]
+    params = describe_model_class(cls)
     if args.json:
-        print(json.dumps({"name": entry.name, "kind": entry.kind,
+        print(json.dumps({"name": entry.name, "kind": _entry_kind(entry),
                           "distribution": entry.plugin.distribution,
                           "version": entry.plugin.version,
                           "runtime_parameters": params}, indent=2, default=str))
         return 0
-    print(f"{entry.name} ({entry.kind}) from {entry.plugin.label}")
+    print(f"{entry.name} ({_entry_kind(entry)}) from {entry.plugin.label}")
     doc = (cls.__doc__ or "").strip().splitlines()
     if doc:
         print(f"  {doc[0]}")
@@ -104,9 +132,10 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe_llm_class(cls: Any) -> list[dict[str, Any]]:
-    """Runtime parameters of an LLM class, without building (or loading) an instance
-    (``distilabel llms info`` and the docs' components gallery)."""
+def describe_model_class(cls: Any) -> list[dict[str, Any]]:
+    """Runtime parameters of a model class (LLM or embedding model), without building (or
+    loading) an instance (``distilabel llms|embeddings info`` and the docs' components
+    gallery)."""
     return [
         dict(cls.describe_runtime_parameter(name, default))
         for name, (info, _) in cls.runtime_parameter_fields().items()
