@@ -63,23 +63,43 @@ def test_cancelled_waiter_does_not_leak_a_slot() -> None:
     assert limiter.in_flight == 0
 
 
-def test_throttling_halves_concurrency_and_success_grows_it_back() -> None:
-    limiter = RequestLimiter(max_concurrency=8)
-    limiter.throttled()
-    assert limiter.limit == 4
-    limiter.throttled()  # within a second of the last decrease: no second halving
-    assert limiter.limit == 4
+def test_a_sporadic_429_changes_nothing() -> None:
+    limiter = RequestLimiter(max_concurrency=64)
+    for _ in range(20):
+        for _ in range(30):
+            limiter.succeeded()
+        limiter.throttled(retry_after=5.0)  # ~3 % of answers, spread out
+    assert limiter.limit == 64 and limiter.decreases == 0
+    assert limiter.throttle_events == 20
+
+
+def test_sustained_throttling_halves_concurrency_and_success_grows_it_back() -> None:
+    limiter = RequestLimiter(max_concurrency=8)  # windows of at least 16 answers
+    for _ in range(3):
+        limiter.throttled()
+    assert limiter.limit == 8  # 3 of 16 could still be sporadic
+    for _ in range(10):
+        limiter.throttled()  # the 4th makes it sustained; later ones wait out the cooldown
+    assert limiter.limit == 4 and limiter.decreases == 1
     peak = asyncio.run(_run_many(limiter, 4 * 50))
     assert peak <= 8
     assert limiter.limit == 8
 
 
-def test_retry_after_pauses_new_starts() -> None:
-    limiter = RequestLimiter(max_concurrency=4)
+def test_decreases_wait_out_the_cooldown() -> None:
+    limiter = RequestLimiter(max_concurrency=64, min_window=4, cooldown=60)
+    for _ in range(64):
+        limiter.throttled()
+    assert limiter.limit == 32 and limiter.decreases == 1
+
+
+def test_sustained_throttling_pauses_new_starts_for_retry_after() -> None:
+    limiter = RequestLimiter(max_concurrency=4, min_window=4)
 
     async def main() -> float:
         loop = asyncio.get_running_loop()
-        limiter.throttled(retry_after=0.2)
+        for _ in range(4):
+            limiter.throttled(retry_after=0.2)
         start = loop.time()
         await limiter.acquire()
         limiter.release()

@@ -3,36 +3,19 @@ driven from its YAML file by the CLI, offline."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from _embedded import needs_embedded_model
 
 from distilabel.distiset import Distiset
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _embedded_model_ready() -> bool:
-    if importlib.util.find_spec("distilabel_llamacpp") is None:
-        return False
-    from distilabel.embedded import EmbeddedModelNotInstalledError, embedded_model_path
-
-    try:
-        embedded_model_path()
-    except EmbeddedModelNotInstalledError:
-        return False
-    return True
-
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not _embedded_model_ready(),
-                       reason="needs distilabel-llamacpp and the embedded model wheel"),
-]
+pytestmark = needs_embedded_model
 
 
 def test_llamacpp_yaml_example_runs_from_the_cli_and_resumes(tmp_path: Path) -> None:

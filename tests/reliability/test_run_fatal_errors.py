@@ -32,7 +32,7 @@ ROWS = [f"row {i}" for i in range(2000)]
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[object]:
-    """The fake OpenAI server, once the OpenAI plugin reports a 401 as ``FatalLLMError``
+    """The fake OpenAI server; the OpenAI plugin reports its 401 as ``FatalLLMError``
     (the request-level contract, ``docs/failures.md``)."""
     from distilabel_openai import OpenAILLM
 
@@ -43,11 +43,11 @@ def server() -> Iterator[object]:
         [result] = llm.generate_outputs_isolated([[{"role": "user", "content": "probe"}]])
     finally:
         llm.unload()
-    if not isinstance(result, FatalLLMError):
+    try:
+        assert isinstance(result, FatalLLMError), f"a 401 gave {result!r}, not FatalLLMError"
+        yield fake
+    finally:
         fake.stop_thread()
-        pytest.skip("this OpenAI plugin does not raise FatalLLMError for a 401 yet")
-    yield fake
-    fake.stop_thread()
 
 
 def wrong_key_pipeline(server: object) -> object:

@@ -415,8 +415,10 @@ class RuntimeParametersModel(BaseModel):
             try:
                 coerced = coerce_value(adapter, value)
             except ValidationError as exc:
+                shown = "**********" if is_secret_annotation(fields[name][0].annotation) else (
+                    _short_repr(_public_value(value)))
                 problems.append(
-                    f"Invalid value {_short_repr(_public_value(value))} for runtime parameter "
+                    f"Invalid value {shown} for runtime parameter "
                     f"'{where}' ({self.runtime_parameters_owner()}): {_validation_message(exc)}."
                     f" Expected {field_type_name(fields[name][0])}."
                 )

@@ -2,7 +2,10 @@
 
 A dump records the class as ``type_info`` (module and name) next to the field values.
 Secret fields (``SecretStr``, however nested in the annotation) and fields declared with
-``exclude=True`` are never written, so a dumped pipeline can be shared safely.
+``exclude=True`` are never written, and URLs are written without ``user:password@``, so a
+dumped pipeline can be shared safely. Pickles carry no secret either: a secret field
+travels as a reference to its environment variable (see ``distilabel._secrets``), and a
+secret field's invalid input is not shown in validation errors.
 """
 
 from __future__ import annotations
@@ -11,8 +14,15 @@ import importlib
 import typing
 from typing import Any, ClassVar, Mapping, TypeVar
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, SecretStr, ValidationError
 
+from distilabel._secrets import (
+    MissingSecret,
+    hide_secret_inputs,
+    redact_dumped_urls,
+    restore_secrets,
+    secret_refs,
+)
 from distilabel.errors import DistilabelUserError
 
 __all__ = ["TYPE_INFO_KEY", "Serializable", "import_type", "is_secret_annotation"]
@@ -62,6 +72,40 @@ class Serializable(BaseModel):
 
     _secret_fields_cache: ClassVar[dict[type, frozenset[str]]] = {}
 
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise hide_secret_inputs(exc, self.secret_fields()) from None
+
+    @classmethod
+    def model_validate(cls: type[_S], obj: Any, *args: Any, **kwargs: Any) -> _S:
+        try:
+            return super().model_validate(obj, *args, **kwargs)  # type: ignore[misc]
+        except ValidationError as exc:
+            raise hide_secret_inputs(exc, cls.secret_fields()) from None
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle state without secret values (``SecretRef`` placeholders instead)."""
+        state = super().__getstate__()
+        names = self.secret_fields()
+        if names:
+            state = {**state, "__dict__": secret_refs(type(self), state["__dict__"], names)}
+        return state
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        """Restore a pickle, re-reading secrets from this process or its environment."""
+        if self.secret_fields():
+            state = {**state, "__dict__": restore_secrets(state.get("__dict__", {}))}
+        super().__setstate__(state)
+
+    def missing_secrets(self) -> dict[str, MissingSecret]:
+        """Secret fields an unpickled object could not get back (name -> why)."""
+        return {
+            name: value for name in self.secret_fields()
+            if isinstance(value := getattr(self, name, None), MissingSecret)
+        }
+
     @classmethod
     def secret_fields(cls) -> frozenset[str]:
         """Names of fields whose values are secrets and are never dumped."""
@@ -81,7 +125,7 @@ class Serializable(BaseModel):
 
     def dump(self) -> dict[str, Any]:
         """Return a JSON/YAML-friendly dict of this object, without secrets."""
-        data = self.model_dump(mode="json", exclude=self._dump_exclude())
+        data = redact_dumped_urls(self.model_dump(mode="json", exclude=self._dump_exclude()))
         data[TYPE_INFO_KEY] = {"module": type(self).__module__, "name": type(self).__qualname__}
         return data
 

@@ -1,10 +1,7 @@
-"""Configuration, retry timing and structured-output conversion, without any server."""
+"""Configuration, retry settings and structured-output conversion, without any server."""
 
 from __future__ import annotations
 
-import email.utils
-import random
-import time
 from typing import Any, Optional
 
 import pytest
@@ -12,7 +9,6 @@ from pydantic import BaseModel
 
 from distilabel.errors import DistilabelUserError, RuntimeParameterError
 from distilabel_openai import AnyscaleLLM, AzureOpenAILLM, OpenAILLM, TogetherLLM
-from distilabel_openai._retry import backoff_delay, is_retryable_status, parse_retry_after
 from distilabel_openai._structured import as_json_object, to_response_format
 
 
@@ -75,33 +71,14 @@ def test_max_tokens_field_follows_the_server() -> None:
     assert local._max_tokens_key() == "max_tokens"
 
 
-# -- retry timing ----------------------------------------------------------------------------
+# -- retry settings --------------------------------------------------------------------------
 
 
-def test_retry_after_header_forms() -> None:
-    assert parse_retry_after({"retry-after-ms": "250"}) == 0.25
-    assert parse_retry_after({"retry-after": "3"}) == 3.0
-    assert parse_retry_after({"retry-after": "0.5"}) == 0.5
-    now = time.time()
-    date = email.utils.formatdate(now + 10, usegmt=True)
-    assert parse_retry_after({"retry-after": date}, now=now) == pytest.approx(10, abs=1)
-    assert parse_retry_after({"retry-after": "soon"}) is None
-    assert parse_retry_after({}) is None
-    assert parse_retry_after({"retry-after": "99999"}) == 300.0
-
-
-def test_backoff_grows_exponentially_with_jitter_and_honours_retry_after() -> None:
-    rng = random.Random(1)
-    for attempt, ceiling in [(1, 0.5), (2, 1.0), (3, 2.0), (8, 30.0), (20, 30.0)]:
-        delays = [backoff_delay(attempt, None, rng) for _ in range(50)]
-        assert all(ceiling / 2 <= d <= ceiling for d in delays)
-        assert len(set(delays)) > 1
-    assert all(2.0 <= backoff_delay(1, 2.0, rng) <= 2.2 for _ in range(20))
-
-
-def test_retryable_statuses() -> None:
-    assert [s for s in (400, 401, 404, 408, 409, 422, 429, 500, 503) if is_retryable_status(s)] \
-        == [408, 409, 429, 500, 503]
+def test_retry_settings_become_the_core_retry_policy() -> None:
+    """The timing itself is the core's (tests/core/test_http.py); the plugin maps its knobs."""
+    llm = OpenAILLM(model="m", max_retries=2, max_throttle_wait=40, max_retry_after=5)
+    policy = llm._retry_policy()
+    assert (policy.max_attempts, policy.max_total_wait, policy.max_server_wait) == (3, 40, 5)
 
 
 # -- structured output -----------------------------------------------------------------------

@@ -278,7 +278,7 @@ def test_failed_request_becomes_that_rows_error_in_a_pipeline(
     failed = by_instruction["fault:401:* rejected"]
     assert failed["generation"] is None
     error = failed["distilabel_metadata"]["error_generate"]
-    assert "OpenAIRequestError" in error and "HTTP 401" in error and "***" in error
+    assert "FatalLLMError" in error and "HTTP 401" in error and "***" in error
     leaks = [p for p in tmp_path.rglob("*") if p.is_file() and api_key.encode() in p.read_bytes()]
     assert leaks == []
 

@@ -25,7 +25,8 @@ client or a vendor's SDK (with the SDK's own retries turned off)::
   rest.
 - ``RequestRetrier``: the loop; raises ``distilabel.errors.LLMRequestError`` or
   ``FatalLLMError`` naming the LLM, the URL, the status and the fix.
-- ``redact_url`` / ``scrub``: no credential in a message.
+- ``redact_url`` / ``scrub``: no credential in a message; ``check_base_url``: a malformed
+  URL refused at ``load()``.
 
 See ``docs/failures.md`` (the contract) and ``docs/plugin-authors.md`` (how to use it).
 """
@@ -46,9 +47,10 @@ from distilabel.http._classify import (
     failure_from_status,
 )
 from distilabel.http._policy import RetryPolicy, Wait
-from distilabel.http._redact import redact_url, scrub, url_secrets
+from distilabel.http._redact import scrub
 from distilabel.http._retrier import RequestRetrier
 from distilabel.http._retry_after import header, parse_retry_after
+from distilabel.http._urls import check_base_url, redact_url, url_secrets
 
 __all__ = [
     "ExceptionAdapter",
@@ -62,6 +64,7 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "Wait",
+    "check_base_url",
     "classify_status",
     "error_detail",
     "failure_from_exception",

@@ -23,7 +23,8 @@ from distilabel.http._classify import (
     failure_from_exception,
 )
 from distilabel.http._policy import RetryPolicy, Wait
-from distilabel.http._redact import redact_url, scrub, url_secrets
+from distilabel.http._redact import scrub
+from distilabel.http._urls import redact_url, url_secrets
 
 __all__ = ["RequestRetrier"]
 
@@ -174,9 +175,10 @@ class RequestRetrier:
         if tries.waited + wait.seconds > policy.max_total_wait:
             asked = (f"; the server asked to wait {wait.asked:g} s more" if wait.asked is not None
                      else "")
+            still = "still rate limited; " if kind is FailureKind.THROTTLED else ""
             raise self.error(failure, tries.attempts, self._gave_up(
-                f"waiting again would take this request past {self._knob('max_total_wait')}"
-                f" of waiting{asked}", tries))
+                f"{still}waiting again would take this request past"
+                f" {self._knob('max_total_wait')} of waiting{asked}", tries))
         tries.waited += wait.seconds
         if wait.clamped:
             self._log_clamped(failure, wait)
@@ -216,8 +218,12 @@ class RequestRetrier:
             self._rejection, self._rejection_count = None, 0
 
     def _log_clamped(self, failure: Failure, wait: Wait) -> None:
-        level = logging.DEBUG if self._clamp_logged else logging.WARNING
-        self._clamp_logged = True
+        """A cut wait, or an ask for none at all, is worth a WARNING (once); a short wait
+        raised to the floor only a DEBUG line."""
+        asked = wait.asked or 0.0
+        notable = asked > self.policy.max_server_wait or asked <= 0
+        level = logging.DEBUG if self._clamp_logged or not notable else logging.WARNING
+        self._clamp_logged = self._clamp_logged or notable
         if not self.logger.isEnabledFor(level):
             return
         bound = "max_server_wait" if (wait.asked or 0) > self.policy.max_server_wait else (

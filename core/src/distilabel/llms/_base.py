@@ -201,6 +201,16 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         default=(None, None)
     )
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """A pickled LLM is an unloaded one: clients, pools and threads stay behind (they
+        may hold the API key, and cannot travel), ``load()`` rebuilds them where it lands."""
+        state = super().__getstate__()
+        private = {
+            name: attr.get_default()
+            for name, attr in self.__private_attributes__.items()
+        }
+        return {**state, "__pydantic_private__": private}
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -241,6 +251,14 @@ class LLM(RuntimeParametersModel, Serializable, ABC):
         return self._loaded
 
     def _check_required_runtime_parameters(self) -> None:
+        for name, secret in self.missing_secrets().items():
+            where = f"export {secret.env_var}" if secret.env_var else f"pass `{name}=...`"
+            raise RuntimeParameterError(
+                f"{type(self).__name__} cannot load: its {name!r} did not travel with it"
+                f" ({secret.problem}). Pickled LLMs (as the Ray engine ships them) never carry"
+                f" secrets; {where} where it runs (on Ray: on every node, or"
+                f" `ray.init(runtime_env={{'env_vars': {{...}}}})`)."
+            )
         missing = self.missing_runtime_parameters()
         if missing:
             raise RuntimeParameterError(

@@ -15,6 +15,7 @@ from typing import Any, Callable, Coroutine, Mapping, Optional, TypeVar
 from distilabel.errors import DistilabelError
 from distilabel.pipeline._channels import Channel
 from distilabel.pipeline._dag import DAG
+from distilabel.pipeline._interrupt import run_interruptibly
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep
@@ -166,13 +167,14 @@ def refresh_totals(dag: DAG, order: list[str], progress: dict[str, StepProgress]
 def run_coroutine_sync(coro: Coroutine[Any, Any, _T]) -> _T:
     """Run ``coro`` to completion from synchronous code.
 
-    Uses ``asyncio.run`` (Ctrl-C cancels the coroutine and raises KeyboardInterrupt);
-    inside an already running loop (Jupyter) it runs in a helper thread instead.
+    A first Ctrl-C cancels the coroutine and raises KeyboardInterrupt once it stopped,
+    a second one ends the process (``_interrupt``); inside an already running loop
+    (Jupyter) it runs in a helper thread instead.
     """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coro)
+        return run_interruptibly(coro)
     result: dict[str, Any] = {}
 
     def target() -> None:

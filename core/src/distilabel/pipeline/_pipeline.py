@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import logging
 import os
 import re
@@ -38,7 +39,7 @@ from distilabel.pipeline._serialize import (
     pipeline_to_dict,
     read_config,
 )
-from distilabel.pipeline._signature import step_signatures, structure_signature
+from distilabel.pipeline._signature import explain_change, step_keys, structure_signature
 from distilabel.pipeline._summary import (
     build_summary,
     check_failed_fraction,
@@ -205,10 +206,13 @@ class Pipeline:
 
     @property
     def run_dir(self) -> Location:
-        """Where this pipeline's progress is stored (keyed by its signature): a ``Path``,
-        or a URL string when ``cache_dir`` is a URL."""
+        """Where this pipeline's progress is stored (keyed by its name, so adding or
+        removing a step keeps every other step's cache): a ``Path``, or a URL string when
+        ``cache_dir`` is a URL."""
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name).strip("._") or "pipeline"
-        return join(self.cache_dir, "pipelines", safe, self.signature[:16])
+        if safe != self.name:  # two names spelled alike keep folders of their own
+            safe += "-" + hashlib.sha256(self.name.encode("utf-8")).hexdigest()[:8]
+        return join(self.cache_dir, "pipelines", safe, "run")
 
     # -- running ------------------------------------------------------------------------
 
@@ -326,14 +330,16 @@ class Pipeline:
         dumped = self.dump()
         yaml_text = config_text(dumped)
         step_dumps = {entry["name"]: entry["step"] for entry in dumped["pipeline"]["steps"]}
-        signatures = step_signatures(self.dag, order, step_dumps)
+        keys = step_keys(self.dag, order, step_dumps)
         stores: dict[str, StepStore] = {}
         uncached = self.dag.with_descendants(
             [name for name in order if not self.dag.steps[name].use_cache]
         )
         for name in order:
-            store = make_step_store(join(run_dir, "steps", name), signatures[name])
-            store.open(reset=not options.use_cache or name in uncached)
+            store = make_step_store(join(run_dir, "steps", name), keys[name].signature)
+            store.open(reset=not options.use_cache or name in uncached, key=keys[name].fields)
+            if store.replaced_key is not None:
+                _logger.info(explain_change(name, store.replaced_key or None, keys[name].fields))
             stores[name] = store
         rewound = (
             rewind_failed(self.dag, order, stores)

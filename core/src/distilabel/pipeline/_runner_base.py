@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import time
 from typing import Any, Callable, Coroutine, Iterable, Optional, TypeVar
 
 from distilabel.llms import AsyncLLM
 from distilabel.pipeline._channels import Channel, StepInputs
+from distilabel.pipeline._interrupt import STOP_GRACE
 from distilabel.pipeline._progress import StepProgress
 from distilabel.pipeline._rerun import keeps_answer
 from distilabel.pipeline.storage._store import StepStore
@@ -62,10 +64,19 @@ class StepRunner:
         future.add_done_callback(self._busy.discard)
         return await asyncio.wrap_future(future)
 
-    async def settle(self) -> None:
-        """Wait until no worker thread of this runner is still running."""
+    async def settle(self, timeout: Optional[float] = None) -> bool:
+        """Wait until no worker thread of this runner is still running, or ``timeout``
+        seconds; return whether none is."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         while self._busy:
-            await asyncio.wait([asyncio.wrap_future(f) for f in list(self._busy)])
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            waits = [asyncio.wrap_future(f) for f in list(self._busy)]
+            _done, pending = await asyncio.wait(waits, timeout=left)
+            for wait in pending:  # once the loop is closed, a late result must not reach it
+                wait.cancel()
+        return True
 
     def _async_llms(self) -> list[AsyncLLM]:
         return [
@@ -79,7 +90,7 @@ class StepRunner:
         loop = asyncio.get_running_loop()
         for llm in self._async_llms():
             llm.use_event_loop(loop)
-        loaded = False
+        loaded = finished = False
         try:
             await self.in_thread(self.step.load)
             loaded = True
@@ -89,6 +100,7 @@ class StepRunner:
             self.progress.finish("done")
             for channel in self.outputs:
                 await channel.queue.put(None)
+            finished = True
         except asyncio.CancelledError:
             self.progress.finish("stopped")
             raise
@@ -96,7 +108,16 @@ class StepRunner:
             self.progress.finish("failed")
             raise
         finally:
-            await self.settle()
+            if not await self.settle(None if finished else STOP_GRACE):
+                # A call that cannot be cancelled (a sync LLM stuck in generate()): leave
+                # it in its daemon thread rather than hold the stop up; never unload a
+                # step while a thread still runs in it.
+                _logger.warning(
+                    "Step '%s' stopped with a call still running in its thread (for %.0f s"
+                    " after the stop); it is left behind and the step is not unloaded.",
+                    self.step.name, STOP_GRACE,
+                )
+                loaded = False
             if loaded:
                 try:
                     await self.in_thread(self.step.unload)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import urllib.parse
 from typing import ClassVar, Optional
 
 from pydantic import Field, SecretStr
 
 from distilabel.errors import RuntimeParameterError
+from distilabel.http import check_base_url
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel_openai._llm import OpenAILLM, api_key_field
-from distilabel_openai._transport import ChatEndpoint, endpoint_from_client
+from distilabel_openai._transport import ChatEndpoint
 
 __all__ = ["AzureOpenAILLM"]
 
@@ -22,8 +24,8 @@ class AzureOpenAILLM(OpenAILLM):
 
     Requests go to ``{azure_endpoint}/openai/deployments/{deployment}/chat/completions``
     with the ``api-version`` query and the ``api-key`` header, as the ``openai`` SDK's
-    ``AsyncAzureOpenAI`` builds them. Everything else (retries, structured output,
-    ``num_generations``) is as in ``OpenAILLM``.
+    ``AsyncAzureOpenAI`` would send them (the SDK itself is not imported). Everything else
+    (retries, structured output, ``num_generations``) is as in ``OpenAILLM``.
 
     Example:
         >>> llm = AzureOpenAILLM(model="gpt-4o", azure_endpoint="https://NAME.openai.azure.com")
@@ -55,26 +57,28 @@ class AzureOpenAILLM(OpenAILLM):
     )
     api_key: Optional[RuntimeParameter[SecretStr]] = api_key_field("AZURE_OPENAI_API_KEY")
 
-    def _build_endpoint(self, api_key: str) -> ChatEndpoint:
-        import openai
+    base_url_env_var: ClassVar[Optional[str]] = None
 
-        if not self.azure_endpoint and not self.base_url:
+    def _build_endpoint(self, api_key: str) -> ChatEndpoint:
+        """``{azure_endpoint}/openai/deployments/{deployment}/chat/completions`` (or
+        ``{base_url}/chat/completions``) with ``?api-version=`` and the ``api-key`` header,
+        as Azure OpenAI defines them."""
+        owner = type(self).__name__
+        if self.base_url:
+            base = check_base_url(self.base_url, owner)
+        elif self.azure_endpoint:
+            endpoint = check_base_url(self.azure_endpoint, owner, name="azure_endpoint",
+                                      env_var="AZURE_OPENAI_ENDPOINT")
+            deployment = urllib.parse.quote(self.deployment or self.model, safe="")
+            base = f"{endpoint.rstrip('/')}/openai/deployments/{deployment}"
+        else:
             raise RuntimeParameterError(
                 "AzureOpenAILLM needs the resource endpoint: pass `azure_endpoint=` (e.g."
                 " https://NAME.openai.azure.com) or export AZURE_OPENAI_ENDPOINT."
             )
-        if self.base_url:
-            client = openai.AsyncAzureOpenAI(
-                api_key=api_key, base_url=self.base_url, api_version=self.api_version,
-                max_retries=0,
-            )
-        else:
-            client = openai.AsyncAzureOpenAI(
-                api_key=api_key, azure_endpoint=self.azure_endpoint or "",
-                azure_deployment=self.deployment or self.model, api_version=self.api_version,
-                max_retries=0,
-            )
-        return endpoint_from_client(client, secrets=(api_key,))
+        version = self.api_version or DEFAULT_API_VERSION
+        return ChatEndpoint.build(base, {"api-key": api_key}, (api_key,),
+                                  query={"api-version": version})
 
     def _max_tokens_key(self) -> str:
         """``max_completion_tokens`` from API version 2024-09-01 on (required by reasoning

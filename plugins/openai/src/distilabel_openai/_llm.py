@@ -8,15 +8,37 @@ import os
 import urllib.parse
 from typing import Any, Callable, ClassVar, Optional, Union
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
+from pydantic import (
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    PrivateAttr,
+    SecretStr,
+)
 
-from distilabel.errors import LLMCapabilityError, RuntimeParameterError
-from distilabel.llms import PRESET_CHAT_TEMPLATES, AsyncLLM, render_chat_template
+from distilabel.errors import LLMCapabilityError, LLMRequestError, RuntimeParameterError
+from distilabel.http import (
+    Failure,
+    FailureKind,
+    HTTPStatusError,
+    RequestRetrier,
+    ResponseBodyError,
+    RetryPolicy,
+    check_base_url,
+    failure_from_status,
+)
+from distilabel.llms import (
+    PRESET_CHAT_TEMPLATES,
+    AsyncLLM,
+    InvalidLLMOutputError,
+    render_chat_template,
+)
 from distilabel.llms.typing import GenerateOutput
 from distilabel.logging import get_logger
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import ChatType, FormattedInput
-from distilabel_openai._errors import HINTS, OpenAIRequestError, error_detail, scrub
 from distilabel_openai._request import chat_body
 from distilabel_openai._response import (
     Completion,
@@ -24,7 +46,6 @@ from distilabel_openai._response import (
     merge_completions,
     read_completion,
 )
-from distilabel_openai._retry import backoff_delay, is_retryable_status, parse_retry_after
 from distilabel_openai._server_template import server_chat_template
 from distilabel_openai._structured import (
     ResponseFormat,
@@ -33,7 +54,7 @@ from distilabel_openai._structured import (
     rejects_json_schema,
     to_response_format,
 )
-from distilabel_openai._transport import ChatEndpoint, ChatTransport, endpoint_from_client
+from distilabel_openai._transport import ChatEndpoint, ChatTransport, RawAnswer
 
 __all__ = ["OpenAILLM", "api_key_field", "base_url_field"]
 
@@ -51,11 +72,14 @@ def _env_secret(var: str) -> Callable[[], Optional[SecretStr]]:
 
 
 def api_key_field(env_var: str) -> Any:
-    """A ``SecretStr`` API key field read from ``env_var`` (never dumped, never logged)."""
+    """A ``SecretStr`` API key field read from ``env_var`` (never dumped, logged or pickled:
+    a pickled LLM re-reads ``env_var`` where it is unpickled)."""
     return Field(
         default_factory=_env_secret(env_var),
-        description=f"The API key; defaults to ${env_var}. Never dumped or logged. Servers"
-        " without authentication accept any value, e.g. 'EMPTY'.",
+        description=f"The API key; defaults to ${env_var}. Never dumped, logged or pickled"
+        f" (a pickled LLM, e.g. on a Ray worker, reads ${env_var} there). Servers without"
+        " authentication accept any value, e.g. 'EMPTY'.",
+        json_schema_extra={"env_var": env_var},
     )
 
 
@@ -74,7 +98,9 @@ class OpenAILLM(AsyncLLM):
     Works with vLLM's and llama.cpp's servers, Groq, Together, Anyscale and the rest.
     Requests run concurrently (``max_concurrency``, ``requests_per_minute``) over one
     pooled connection per LLM; 429s, 5xx answers, timeouts and dropped connections are
-    retried with backoff, and rate limiting (429) lowers the concurrency by itself.
+    retried under the core's retry policy (``distilabel.http``), sustained rate limiting
+    (429) lowers the concurrency by itself, and a wrong key or model stops at once
+    (``FatalLLMError``).
 
     Raw prompt strings and Magpie pre-query templates go to ``/v1/completions`` as text:
     the conversation before a Magpie turn is rendered with ``chat_template`` (the model's
@@ -90,6 +116,9 @@ class OpenAILLM(AsyncLLM):
 
     api_key_env_var: ClassVar[str] = "OPENAI_API_KEY"
     """The environment variable the API key is read from (named in error messages)."""
+
+    base_url_env_var: ClassVar[Optional[str]] = "OPENAI_BASE_URL"
+    """The environment variable ``base_url`` defaults to (named in error messages)."""
 
     schema_as_json_object: ClassVar[bool] = False
     """Send schemas as ``{"type": "json_object", "schema": ...}`` (Anyscale, llama-cpp-python)
@@ -120,11 +149,22 @@ class OpenAILLM(AsyncLLM):
     )
     max_throttle_wait: RuntimeParameter[NonNegativeFloat] = Field(
         default=300.0,
-        description="Seconds one request may spend waiting on 429 (rate limited) answers"
-        " before it fails.",
+        description="Seconds one request may spend waiting between its attempts (on 429s and"
+        " retries together) before it fails.",
+    )
+    max_retry_after: RuntimeParameter[PositiveFloat] = Field(
+        default=60.0,
+        description="The longest wait honoured when the server asks for one (Retry-After);"
+        " longer asks are cut to this, and logged.",
+    )
+    max_response_bytes: RuntimeParameter[PositiveInt] = Field(
+        default=8 << 20,
+        description="The largest answer read, in bytes; a larger one fails its row"
+        " (raise it for very long generations with many logprobs).",
     )
 
     _transport: Optional[ChatTransport] = PrivateAttr(default=None)
+    _retrier: Optional[RequestRetrier] = PrivateAttr(default=None)
     _n_ignored: bool = PrivateAttr(default=False)
     _json_object_schemas: bool = PrivateAttr(default=False)
     _template: Optional[str] = PrivateAttr(default=None)
@@ -137,14 +177,28 @@ class OpenAILLM(AsyncLLM):
     # -- life cycle --------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Resolve the endpoint and headers with the ``openai`` SDK; the connection pool opens
-        on the first request, in the loop that makes it.
+        """Check the settings and build the endpoint (URL and headers, without importing the
+        ``openai`` SDK); the connection pool opens on the first request, in the loop that
+        makes it.
 
         Raises:
-            RuntimeParameterError: no API key was given nor found in the environment.
+            RuntimeParameterError: no API key was given nor found in the environment, or
+                ``base_url`` is not a valid ``http(s)://`` URL.
         """
         key = self._require_api_key()
-        self._transport = ChatTransport(self._build_endpoint(key), timeout=self.timeout or 120.0)
+        endpoint = self._build_endpoint(key)
+        self._transport = ChatTransport(
+            endpoint, timeout=self.timeout or 120.0,
+            max_response_bytes=self.max_response_bytes or (8 << 20),
+        )
+        self._retrier = RequestRetrier(
+            self, endpoint.url, policy=self._retry_policy(), secrets=endpoint.secrets,
+            api_key_env_var=self.api_key_env_var, adapters=(self._read_timeout,),
+            parameters={"max_attempts": f"max_retries={self.max_retries}",
+                        "max_total_wait": "max_throttle_wait",
+                        "max_server_wait": "max_retry_after"},
+            logger=logger,
+        )
         self._n_ignored = False
         self._json_object_schemas = self.schema_as_json_object
         self._template = self._find_chat_template(key)
@@ -183,6 +237,7 @@ class OpenAILLM(AsyncLLM):
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+        self._retrier = None
 
     def _require_api_key(self) -> str:
         if self.api_key is None or not self.api_key.get_secret_value():
@@ -195,11 +250,32 @@ class OpenAILLM(AsyncLLM):
         return self.api_key.get_secret_value()
 
     def _build_endpoint(self, api_key: str) -> ChatEndpoint:
-        """Ask the ``openai`` SDK for the URL and headers of chat completions."""
-        import openai
+        """``{base_url}/chat/completions`` with a bearer token (and the organization and
+        project headers from ``OPENAI_ORG_ID`` / ``OPENAI_PROJECT_ID``, as the SDK sends)."""
+        base = check_base_url(self.base_url, type(self).__name__, env_var=self.base_url_env_var)
+        extra = {header: os.environ[var] for header, var in (
+            ("OpenAI-Organization", "OPENAI_ORG_ID"), ("OpenAI-Project", "OPENAI_PROJECT_ID"))
+            if os.environ.get(var)}
+        return ChatEndpoint.build(base, {"Authorization": f"Bearer {api_key}"}, (api_key,),
+                                  headers=extra)
 
-        client = openai.AsyncOpenAI(api_key=api_key, base_url=self.base_url, max_retries=0)
-        return endpoint_from_client(client, secrets=(api_key,))
+    def _retry_policy(self) -> RetryPolicy:
+        cap = self.max_retry_after or 60.0
+        return RetryPolicy(
+            max_attempts=(self.max_retries or 0) + 1,
+            max_total_wait=self.max_throttle_wait or 0.0,
+            max_server_wait=cap,
+            min_wait=min(RetryPolicy.min_wait, cap),
+        )
+
+    def _read_timeout(self, exc: BaseException) -> Optional[Failure]:
+        """Timeouts, named with this LLM's ``timeout``."""
+        if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
+            return Failure(
+                FailureKind.TRANSIENT, f"no answer within timeout={self.timeout:g} s",
+                hint="Raise timeout if the server is merely slow, or check that it is up.",
+            )
+        return None
 
     def _max_tokens_key(self) -> str:
         """OpenAI's own API wants ``max_completion_tokens``; compatible servers ``max_tokens``."""
@@ -252,7 +328,10 @@ class OpenAILLM(AsyncLLM):
             ``output_tokens`` per completion, from ``usage``) and, when asked, ``logprobs``.
 
         Raises:
-            OpenAIRequestError: the request failed for good; the message says why.
+            FatalLLMError: every request would fail this way (401/403, unknown model...).
+            LLMRequestError: the request failed for good; the message says why.
+            InvalidLLMOutputError: the answer has no text (a refusal, a content filter, tool
+                calls) or is not a chat completion; ``raw`` holds the response.
         """
         prepared = self.prepare_input(input)
         content: Union[list[Any], str] = (
@@ -290,9 +369,9 @@ class OpenAILLM(AsyncLLM):
         )
         try:
             return await self._complete(body, n, logprobs, text)
-        except OpenAIRequestError as exc:
-            if use_object_form or not exc.rejected_json_schema:
-                raise
+        except _SchemaRejected as exc:
+            if use_object_form:
+                raise self._retrier_or_fail().error(exc.failure) from None
         if not self._json_object_schemas:
             self._json_object_schemas = True
             logger.info(
@@ -301,7 +380,10 @@ class OpenAILLM(AsyncLLM):
                 type(self).__name__, self.base_url,
             )
         body["response_format"] = as_json_object(response_format)
-        return await self._complete(body, n, logprobs, text)
+        try:
+            return await self._complete(body, n, logprobs, text)
+        except _SchemaRejected as exc:
+            raise self._retrier_or_fail().error(exc.failure) from None
 
     async def _complete(
         self, body: dict[str, Any], n: int, logprobs: bool, text: bool = False
@@ -333,101 +415,53 @@ class OpenAILLM(AsyncLLM):
 
     def _read(self, data: Any, logprobs: bool, text: bool = False) -> Completion:
         try:
-            completion = read_completion(data, logprobs, text)
+            return read_completion(data, logprobs, text)
         except MalformedResponseError as exc:
-            raise self._failure(f"unexpected response: {exc}", 200, 1, retryable=False) from None
-        if not completion.texts:
-            raise self._failure("the response has no choices", 200, 1, retryable=False)
-        return completion
+            where = self._transport.endpoint.display_url if self._transport else self.base_url
+            error = InvalidLLMOutputError(
+                f"{type(self).__name__}: the answer from {where} for model '{self.model}'"
+                f" {exc}. The row is recorded as failed, with the raw response."
+            )
+            error.raw = data  # type: ignore[attr-defined]
+            raise error from None
 
     # -- one request, with retries -------------------------------------------------------------
 
-    async def _post(self, payload: bytes, url: Optional[str] = None) -> Any:
-        """POST ``payload`` (to ``url``, by default chat completions) until it succeeds or
-        retrying is pointless; return decoded JSON."""
-        import aiohttp
-
-        transport = self._transport
-        if transport is None:  # unloaded while requests were in flight
-            raise self._failure("the LLM was unloaded", None, 0, retryable=False)
-        attempts = failures = throttles = 0
-        throttle_waited = 0.0
-        while True:
-            attempts += 1
-            status: Optional[int] = None
-            retry_after: Optional[float] = None
-            try:
-                answer = await transport.post(payload, url)
-            except (asyncio.TimeoutError, TimeoutError):
-                problem = f"no answer within timeout={self.timeout:g} s"
-            except aiohttp.ClientError as exc:
-                problem = f"connection failed ({type(exc).__name__}: {exc})"
-            else:
-                status = answer.status
-                if status == 200:
-                    try:
-                        return json.loads(answer.body)
-                    except ValueError as exc:
-                        problem = f"the server answered 200 with an unreadable body ({exc})"
-                else:
-                    problem = f"HTTP {status}{error_detail(answer.body)}"
-                    rejected = rejects_json_schema(answer.body)
-                    if rejected or not is_retryable_status(status):
-                        raise self._failure(problem, status, attempts, retryable=False,
-                                            rejected_json_schema=rejected)
-                    retry_after = parse_retry_after(answer.headers)
-            if status == 429:
-                self.limiter.throttled(retry_after)
-                throttles += 1
-                delay = backoff_delay(throttles, retry_after)
-                if throttle_waited + delay > (self.max_throttle_wait or 0.0):
-                    raise self._failure(
-                        f"{problem}; still rate limited after waiting {throttle_waited:.1f} s."
-                        f" Raise max_throttle_wait (now {self.max_throttle_wait:g}) or lower"
-                        " max_concurrency / requests_per_minute",
-                        status, attempts, retryable=True,
-                    )
-                throttle_waited += delay
-            else:
-                failures += 1
-                if failures > (self.max_retries or 0):
-                    raise self._failure(
-                        f"{problem}. Gave up after max_retries={self.max_retries}; raise it, or"
-                        f" check the server{' (or raise timeout)' if status is None else ''}",
-                        status, attempts, retryable=True,
-                    )
-                delay = backoff_delay(failures, retry_after)
-            logger.debug(
-                "%s: %s; retrying in %.2f s (attempt %d)",
-                type(self).__name__, self._scrub(problem), delay, attempts + 1,
+    def _retrier_or_fail(self) -> RequestRetrier:
+        retrier = self._retrier
+        if retrier is None:  # unloaded while requests were in flight
+            raise LLMRequestError(
+                f"{type(self).__name__} was unloaded while a request was waiting; load() it"
+                " again.", llm=type(self).__name__, retryable=False,
             )
-            if status == 429:
-                await self.limiter.pause(delay)  # wait without holding a concurrency slot
-            else:
-                await asyncio.sleep(delay)
+        return retrier
 
-    def _scrub(self, text: str) -> str:
-        secrets = self._transport.endpoint.secrets if self._transport is not None else ()
-        if self.api_key is not None:
-            secrets = (*secrets, self.api_key.get_secret_value())
-        return scrub(text, secrets)
+    async def _post(self, payload: bytes, url: Optional[str] = None) -> Any:
+        """POST ``payload`` (to ``url``, by default chat completions) under the retry
+        policy; return the decoded JSON answer."""
+        retrier = self._retrier_or_fail()
+        transport = self._transport
+        assert transport is not None
+        schema_sent = b'"response_format"' in payload
 
-    def _failure(
-        self,
-        problem: str,
-        status: Optional[int],
-        attempts: int,
-        retryable: bool,
-        rejected_json_schema: bool = False,
-    ) -> OpenAIRequestError:
-        where = self._transport.endpoint.display_url if self._transport else self.base_url
-        hint = HINTS.get(status or 0, "").replace("{env}", self.api_key_env_var)
-        plural = "s" if attempts != 1 else ""
-        message = (
-            f"{type(self).__name__} request to {where} for model '{self.model}' failed"
-            f" ({attempts} attempt{plural}): {problem.rstrip('. ')}.{hint}"
-        )
-        return OpenAIRequestError(
-            self._scrub(message), status=status, attempts=attempts, retryable=retryable,
-            rejected_json_schema=rejected_json_schema,
-        )
+        async def attempt() -> Any:
+            answer = await transport.post(payload, url)
+            if not 200 <= answer.status < 300:
+                if schema_sent and rejects_json_schema(answer.body):  # llama.cpp says 500
+                    raise _SchemaRejected(answer)
+                raise HTTPStatusError(answer.status, answer.headers, answer.body)
+            try:
+                return json.loads(answer.body)
+            except ValueError as exc:
+                raise ResponseBodyError(str(exc)) from None
+
+        return await retrier.call(attempt)
+
+
+class _SchemaRejected(Exception):
+    """The server refused a ``json_schema`` response format: not a request failure for the
+    retry policy (it lets this through), the format is switched instead."""
+
+    def __init__(self, answer: RawAnswer) -> None:
+        super().__init__(f"HTTP {answer.status}")
+        self.failure = failure_from_status(answer.status, answer.headers, answer.body)

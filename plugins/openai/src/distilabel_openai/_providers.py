@@ -23,6 +23,7 @@ class TogetherLLM(OpenAILLM):
     """
 
     api_key_env_var: ClassVar[str] = "TOGETHER_API_KEY"
+    base_url_env_var: ClassVar[Optional[str]] = "TOGETHER_BASE_URL"
 
     base_url: Optional[RuntimeParameter[str]] = base_url_field(
         "TOGETHER_BASE_URL", TOGETHER_BASE_URL
@@ -38,6 +39,7 @@ class AnyscaleLLM(OpenAILLM):
     """
 
     api_key_env_var: ClassVar[str] = "ANYSCALE_API_KEY"
+    base_url_env_var: ClassVar[Optional[str]] = "ANYSCALE_BASE_URL"
     schema_as_json_object: ClassVar[bool] = True
 
     base_url: Optional[RuntimeParameter[str]] = base_url_field(

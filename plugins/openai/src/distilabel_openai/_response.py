@@ -12,18 +12,26 @@ from typing import Any, Optional
 
 from distilabel.llms.typing import GenerateOutput, Logprob, TokenLogprobs
 
-__all__ = ["Completion", "MalformedResponseError", "merge_completions", "read_completion"]
+__all__ = [
+    "Completion",
+    "MalformedResponseError",
+    "content_text",
+    "merge_completions",
+    "read_completion",
+]
 
 
 class MalformedResponseError(ValueError):
-    """The server answered 200 with a body that is not a chat completion."""
+    """The server answered 200 with a body that is not a usable chat completion: not a
+    completion at all, or a choice without text (``content: null``: a refusal, a content
+    filter, tool calls). The message completes "the answer ..."."""
 
 
 @dataclass
 class Completion:
     """The parts of one response distilabel keeps."""
 
-    texts: list[Optional[str]]
+    texts: list[str]
     output_tokens: list[int]
     input_tokens: int
     logprobs: list[TokenLogprobs] = field(default_factory=list)
@@ -32,48 +40,116 @@ class Completion:
 def read_completion(data: Any, want_logprobs: bool, text: bool = False) -> Completion:
     """Extract texts, per-choice output token counts, prompt tokens and logprobs.
 
+    ``content`` may be a string or a list of parts (their text is joined). ``usage`` is
+    best effort: a missing or malformed count reads as 0, it never costs the answer.
     ``usage.completion_tokens`` counts all choices together; per choice it is exact with
     one choice or with logprobs (one entry per token), and otherwise shared out evenly.
     ``text`` reads a text completion (``POST /completions``: ``choices[].text``).
 
     Raises:
-        MalformedResponseError: no ``choices`` list, or a choice without a ``message``
-            (without ``text`` for a text completion).
+        MalformedResponseError: no ``choices`` list, a choice without a ``message`` (a
+            text completion: without ``text``), or a choice without text (the message
+            says why: refusal, filter, tool calls).
     """
     if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
-        keys = sorted(data) if isinstance(data, dict) else type(data).__name__
-        raise MalformedResponseError(f"the response has no 'choices' list (got {keys})")
-    choices = sorted(data["choices"], key=lambda c: c.get("index", 0) if isinstance(c, dict) else 0)
-    texts: list[Optional[str]] = []
+        keys = sorted(map(str, data)) if isinstance(data, dict) else type(data).__name__
+        raise MalformedResponseError(f"has no 'choices' list (got {keys})")
+    choices = sorted(data["choices"], key=_index)
+    texts: list[str] = []
     token_lists: list[Optional[list[Any]]] = []
-    for choice in choices:
+    for position, choice in enumerate(choices):
         if text:
             if not isinstance(choice, dict) or "text" not in choice:
-                raise MalformedResponseError("a choice in the response has no 'text'")
-            content = choice["text"]
+                raise MalformedResponseError(f"has a choice without 'text' (choice {position})")
+            content = content_text(choice["text"])
+            if content is None:
+                raise MalformedResponseError(
+                    f"has no text in choice {position} (text is {choice['text']!r},"
+                    f" finish_reason {choice.get('finish_reason')!r})"
+                )
             lp = choice.get("logprobs")
             token_lists.append(_text_logprobs(lp) if isinstance(lp, dict) else None)
         else:
             message = choice.get("message") if isinstance(choice, dict) else None
             if not isinstance(message, dict):
-                raise MalformedResponseError("a choice in the response has no 'message'")
-            content = message.get("content")
+                raise MalformedResponseError(
+                    f"has a choice without a 'message' (choice {position})"
+                )
+            content = content_text(message.get("content"))
+            if content is None:
+                raise MalformedResponseError(
+                    f"has no text in choice {position} ({_why_no_text(choice, message)})"
+                )
             lp = choice.get("logprobs")
-            token_lists.append(lp.get("content") if isinstance(lp, dict) else None)
-        texts.append(content if isinstance(content, str) else None)
+            tokens = lp.get("content") if isinstance(lp, dict) else None
+            token_lists.append(tokens if isinstance(tokens, list) else None)
+        texts.append(content)
+    if not texts:
+        raise MalformedResponseError("has no choices")
     usage = data.get("usage")
     if not isinstance(usage, dict):
         usage = {}
-    input_tokens = int(usage.get("prompt_tokens") or 0)
-    completion_tokens = int(usage.get("completion_tokens") or 0)
     completion = Completion(
         texts=texts,
-        output_tokens=_per_choice_tokens(completion_tokens, token_lists),
-        input_tokens=input_tokens,
+        output_tokens=_per_choice_tokens(_count(usage.get("completion_tokens")), token_lists),
+        input_tokens=_count(usage.get("prompt_tokens")),
     )
     if want_logprobs:
         completion.logprobs = [_token_logprobs(tokens) for tokens in token_lists]
     return completion
+
+
+def content_text(content: Any) -> Optional[str]:
+    """The text of a message's ``content``: the string itself, or the text parts of a list
+    of parts joined (``{"type": "text", "text": ...}``, ``output_text`` or plain strings);
+    ``None`` when there is no text (``null``, or only non-text parts)."""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return None
+    pieces = [
+        part if isinstance(part, str) else part["text"]
+        for part in content
+        if isinstance(part, str) or (
+            isinstance(part, dict) and isinstance(part.get("text"), str)
+            and part.get("type", "text") in ("text", "output_text")
+        )
+    ]
+    return "".join(pieces) if pieces else None
+
+
+def _why_no_text(choice: dict[str, Any], message: dict[str, Any]) -> str:
+    reason = choice.get("finish_reason")
+    refusal = message.get("refusal")
+    calls = message.get("tool_calls") or ([message["function_call"]] if message.get(
+        "function_call") else [])
+    if isinstance(refusal, str) and refusal:
+        return f"the model refused: {refusal[:200]!r}"
+    if calls:
+        names = [str((c.get("function") or c).get("name", "?")) for c in calls
+                 if isinstance(c, dict)]
+        return f"the model answered with tool calls ({', '.join(names) or '?'}), not text"
+    if reason == "content_filter":
+        return "the server's content filter withheld it: finish_reason 'content_filter'"
+    return f"content is {message.get('content')!r}, finish_reason {reason!r}"
+
+
+def _index(choice: Any) -> int:
+    index = choice.get("index") if isinstance(choice, dict) else None
+    return index if isinstance(index, int) else 0
+
+
+def _count(value: Any) -> int:
+    """A token count from ``usage``; 0 when absent or not a count."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return max(value, 0)
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return max(int(value), 0)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return 0
 
 
 def _text_logprobs(lp: dict[str, Any]) -> Optional[list[Any]]:
@@ -109,18 +185,27 @@ def _per_choice_tokens(total: int, token_lists: list[Optional[list[Any]]]) -> li
 def _token_logprobs(tokens: Optional[list[Any]]) -> TokenLogprobs:
     result: TokenLogprobs = []
     for token in tokens or []:
-        top = token.get("top_logprobs") or []
-        candidates = top if top else [token]
+        if not isinstance(token, dict):
+            continue
+        top = token.get("top_logprobs")
+        candidates = top if isinstance(top, list) and top else [token]
         result.append([
-            Logprob(token=str(c.get("token", "")), logprob=float(c.get("logprob", 0.0)))
-            for c in candidates
+            Logprob(token=str(c.get("token", "")), logprob=_float(c.get("logprob")))
+            for c in candidates if isinstance(c, dict)
         ])
     return result
 
 
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def merge_completions(completions: list[Completion], n: int, logprobs: bool) -> GenerateOutput:
     """Join the completions of one input (one request, or several when ``n`` was ignored)."""
-    texts: list[Optional[str]] = []
+    texts: list[str] = []
     input_tokens: list[int] = []
     output_tokens: list[int] = []
     all_logprobs: list[TokenLogprobs] = []
@@ -130,7 +215,7 @@ def merge_completions(completions: list[Completion], n: int, logprobs: bool) -> 
         output_tokens.extend(completion.output_tokens)
         all_logprobs.extend(completion.logprobs)
     output: GenerateOutput = {
-        "generations": texts[:n],
+        "generations": list[Optional[str]](texts[:n]),
         "statistics": {"input_tokens": input_tokens[:n], "output_tokens": output_tokens[:n]},
     }
     if logprobs:

@@ -1,12 +1,13 @@
 """The lean HTTP path: one pooled aiohttp session per LLM, bound to the loop that uses it.
 
-The OpenAI SDK resolves *where* and *how* to send (base URL, Azure deployment path and
-``api-version``, auth and client headers: see ``endpoint_from_client``); requests then go
-straight through aiohttp, the transport the SDK's ``DefaultAioHttpClient`` wraps, without
-the SDK's per-request option copying, header and URL rebuilding and response models.
-On a local server ``chat.completions.create`` over the SDK's aiohttp transport costs about
-2 ms of client CPU per request; this whole path about 0.5 ms, near a bare aiohttp loop
-(``benchmarks/bench_openai.py``).
+The LLM classes build *where* and *how* to send (``ChatEndpoint``: the URL with Azure's
+deployment path and ``api-version``, the auth header) themselves, as the OpenAI API
+defines them, without importing the ``openai`` SDK (about 1 s); requests then go straight
+through aiohttp, the transport the SDK's ``DefaultAioHttpClient`` wraps, without the SDK's
+per-request option copying, header and URL rebuilding and response models. On a local
+server ``chat.completions.create`` over the SDK's aiohttp transport costs about 2 ms of
+client CPU per request; this whole path about 0.5 ms, near a bare aiohttp loop
+(``benchmarks/bench_openai.py``). Answers are read up to a size cap.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ import urllib.parse
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["ChatEndpoint", "ChatTransport", "RawAnswer", "endpoint_from_client", "env_proxy"]
+from distilabel.http import ResponseTooLargeError, redact_url
+
+__all__ = ["ChatEndpoint", "ChatTransport", "RawAnswer", "env_proxy"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class ChatEndpoint:
     """Where chat completion requests go and the headers they carry.
 
     ``secrets`` are values (API keys) that must never appear in a message or log;
-    ``display_url`` is the URL without its query string, for messages.
+    ``display_url`` is the URL safe to print.
     """
 
     url: str
@@ -40,8 +43,21 @@ class ChatEndpoint:
 
     @property
     def display_url(self) -> str:
-        """The URL without its query string."""
-        return self.url.split("?", 1)[0]
+        """The URL without credentials (user info, secret query values)."""
+        return redact_url(self.url)
+
+    @classmethod
+    def build(
+        cls, base_url: str, auth: Mapping[str, str], secrets: tuple[str, ...],
+        query: Optional[Mapping[str, str]] = None, headers: Optional[Mapping[str, str]] = None,
+    ) -> ChatEndpoint:
+        """``POST {base_url}/chat/completions[?query]`` with JSON and the ``auth`` headers."""
+        url = f"{base_url.rstrip('/')}/chat/completions"
+        if query:
+            url = f"{url}?{urllib.parse.urlencode(dict(query))}"
+        all_headers = {"Accept": "application/json", "Content-Type": "application/json",
+                       "User-Agent": _USER_AGENT, **(headers or {}), **auth}
+        return cls(url=url, headers=all_headers, secrets=secrets)
 
     @property
     def completions_url(self) -> str:
@@ -50,17 +66,7 @@ class ChatEndpoint:
         return path.removesuffix("/chat/completions") + "/completions" + sep + query
 
 
-def endpoint_from_client(client: Any, secrets: tuple[str, ...]) -> ChatEndpoint:
-    """Read the chat completions URL and headers an ``openai`` async client would use."""
-    base = str(client.base_url).rstrip("/")
-    url = f"{base}/chat/completions"
-    query = {k: v for k, v in dict(client.default_query).items() if isinstance(v, str)}
-    if query:
-        url = f"{url}?{urllib.parse.urlencode(query)}"
-    headers = {k: v for k, v in dict(client.default_headers).items() if isinstance(v, str)}
-    headers.update(client.auth_headers)
-    headers["Content-Type"] = "application/json"
-    return ChatEndpoint(url=url, headers=headers, secrets=secrets)
+_USER_AGENT = "distilabel-openai"
 
 
 def env_proxy(url: str) -> Optional[str]:
@@ -97,11 +103,16 @@ class ChatTransport:
     Args:
         endpoint: where to send.
         timeout: seconds one request may take in total, connection included.
+        max_response_bytes: the most bytes of an answer's body read; past it the
+            connection is dropped and ``ResponseTooLargeError`` raised.
     """
 
-    def __init__(self, endpoint: ChatEndpoint, timeout: float) -> None:
+    def __init__(
+        self, endpoint: ChatEndpoint, timeout: float, max_response_bytes: int = 8 << 20
+    ) -> None:
         self.endpoint = endpoint
         self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
         self.proxy = env_proxy(endpoint.url)
         self._session: Optional[aiohttp.ClientSession] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -136,11 +147,26 @@ class ChatTransport:
         Raises:
             TimeoutError: no complete answer within ``timeout``.
             aiohttp.ClientError: the connection failed or dropped.
+            ResponseTooLargeError: the body is longer than ``max_response_bytes``.
         """
         session = self._session_for(asyncio.get_running_loop())
+        limit = self.max_response_bytes
         target = url or self.endpoint.url
         async with session.post(target, data=body, proxy=self.proxy) as response:
-            data = await response.read()
+            length = response.content_length
+            if length is not None and length <= limit:
+                data = await response.read()  # the usual case, and the fast path
+            elif length is not None:
+                response.close()
+                raise ResponseTooLargeError(limit)
+            else:  # chunked: read up to the cap
+                buffer = bytearray()
+                async for chunk in response.content.iter_chunked(1 << 16):
+                    buffer += chunk
+                    if len(buffer) > limit:
+                        response.close()
+                        raise ResponseTooLargeError(limit)
+                data = bytes(buffer)
             return RawAnswer(response.status, response.headers, data)
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from distilabel.pipeline._engine import (
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._runner_base import StepRunner
 from distilabel.pipeline.local._runners import make_runner
+from distilabel.pipeline.local._threads import StepThread
 from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep
 
@@ -82,12 +83,9 @@ class LocalEngine:
         # same: native backends keep per-thread state (an OpenMP thread team in llama.cpp
         # and torch, a CUDA context). From a shared pool, llama.cpp's calls alternated
         # between two threads and kept two teams of helper threads busy.
-        step_threads = [
-            concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix=f"distilabel-step-{runner.step.name}"
-            )
-            for runner in runners
-        ]
+        # Daemon threads (``StepThread``): a call that never returns must not keep the
+        # process alive once Ctrl-C stopped the run.
+        step_threads = [StepThread(f"distilabel-step-{runner.step.name}") for runner in runners]
         for runner, thread in zip(runners, step_threads, strict=True):
             runner.executor = thread
         tasks = {asyncio.ensure_future(r.run()): r.step.name for r in runners}

@@ -10,6 +10,7 @@ import asyncio
 from typing import Any, Optional
 
 from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
+from distilabel.pipeline._interrupt import STOP_GRACE
 from distilabel.pipeline._progress import StepProgress
 from distilabel.pipeline._rerun import Answers
 from distilabel.pipeline._runner_base import StepRunner
@@ -55,8 +56,8 @@ class GeneratorRunner(StepRunner):
                 if last:
                     break
         finally:
-            await self.settle()
-            getattr(source, "close", lambda: None)()
+            if await self.settle(STOP_GRACE):  # a generator running in a thread cannot close
+                getattr(source, "close", lambda: None)()
 
 
 class _SyncRowCalls:

@@ -33,11 +33,14 @@ from distilabel.errors import DistilabelError
 from distilabel.pipeline.storage._object_folder import ObjectFolder, open_url, redact
 from distilabel.pipeline.storage._object_writer import ObjectWriter
 from distilabel.pipeline.storage._store import (
+    KEY_NAME,
     BatchRecord,
     StepStore,
     dumps_rows,
     encode_batch,
+    encode_key,
     parse_batch_line,
+    parse_key,
     read_journal_lines,
 )
 from distilabel.steps.typing import Row
@@ -98,14 +101,19 @@ class ObjectStepStore(StepStore):
 
     # -- opening ------------------------------------------------------------------------
 
-    def open(self, reset: bool) -> None:
+    def open(self, reset: bool, key: Optional[dict[str, str]] = None) -> None:
         """Open the store, keeping what a previous run committed unless ``reset`` or the
-        step's signature changed."""
+        step's signature changed (``StepStore.open``)."""
         self.writer.reset()
         previous = self.folder.get("signature")
+        self.replaced_key = None
         if reset or previous is None or previous.decode("utf-8", "replace") != self.signature:
+            if previous is not None and not reset:
+                self.replaced_key = parse_key(self.folder.get(KEY_NAME))
             self.clear()
             self.folder.put("signature", self.signature.encode())
+            if key is not None:
+                self.folder.put(KEY_NAME, encode_key(key))
         else:
             self._scan()
 

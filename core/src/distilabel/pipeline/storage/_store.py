@@ -35,6 +35,7 @@ from distilabel.errors import DistilabelError, DistilabelUserError
 from distilabel.steps.typing import Row
 
 __all__ = [
+    "KEY_NAME",
     "BatchRecord",
     "RowNotStorableError",
     "RunLock",
@@ -43,10 +44,12 @@ __all__ = [
     "check_writable",
     "dumps_rows",
     "encode_batch",
+    "encode_key",
     "json_default",
     "iter_batch_file",
     "iter_batch_stream",
     "parse_batch_line",
+    "parse_key",
     "read_journal_lines",
 ]
 
@@ -245,8 +248,38 @@ def iter_batch_file(
         yield from iter_batch_stream(fh, limit)
 
 
+KEY_NAME = "key.json"
+"""The file (object) beside ``signature`` holding the signature's fields."""
+
+
+def encode_key(key: dict[str, str]) -> bytes:
+    """``key`` (a signature's fields) as the bytes of ``key.json``."""
+    return json.dumps(key, sort_keys=True, indent=0).encode("utf-8")
+
+
+def parse_key(data: Optional[bytes]) -> dict[str, str]:
+    """A stored ``key.json`` (``{}`` when missing or unreadable)."""
+    if not data:
+        return {}
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _read_key(path: Path) -> dict[str, str]:
+    try:
+        return parse_key(path.read_bytes())
+    except OSError:
+        return {}
+
+
 class StepStore:
     """The durable state of one step in one run directory."""
+
+    replaced_key: Optional[dict[str, str]] = None
+    """After ``open``: the earlier run's signature fields when the signature changed."""
 
     def __init__(self, directory: Path, signature: str, fsync: Optional[bool] = None) -> None:
         self.dir = directory
@@ -291,17 +324,29 @@ class StepStore:
 
     # -- opening ------------------------------------------------------------------------
 
-    def open(self, reset: bool) -> None:
+    def open(self, reset: bool, key: Optional[dict[str, str]] = None) -> None:
         """Open the store, keeping what a previous run committed unless ``reset`` or the
-        step's signature changed."""
+        step's signature changed.
+
+        ``key`` (the signature's fields, see ``_signature.StepKey``) is kept beside the
+        rows; when the signature changed, ``replaced_key`` holds the earlier run's (an
+        empty dict when it kept none), to say what changed.
+        """
         signature_path = self.dir / "signature"
         previous = signature_path.read_text() if signature_path.exists() else None
+        self.replaced_key = None
         if reset or previous != self.signature:
+            if previous is not None and previous != self.signature and not reset:
+                self.replaced_key = _read_key(self.dir / KEY_NAME)
             self.clear()
             with writing(self.dir):
                 self.dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(signature_path, self.signature.encode())
+            if key is not None:
+                _atomic_write(self.dir / KEY_NAME, encode_key(key))
         else:
+            if key is not None and not (self.dir / KEY_NAME).exists():  # an older cache
+                _atomic_write(self.dir / KEY_NAME, encode_key(key))
             self._scan()
         self._fd = os.open(self.batches_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 

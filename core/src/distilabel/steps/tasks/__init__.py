@@ -2,8 +2,9 @@
 
 ``Task`` is the base class (one LLM call per row); ``MultiCallTask`` (several calls per
 row, each journaled), ``GeneratorTask`` (no input rows), ``GlobalTask`` (all rows at once)
-and the ``@task`` decorator build the other kinds. ``TextGeneration``, ``ChatGeneration``
-and ``GenerateEmbeddings`` are ready to use. Names resolve on first access (PEP 562).
+and the ``@task`` decorator build the other kinds. ``TextGeneration``, ``ChatGeneration``,
+``GenerateEmbeddings`` and the task library are ready to use (``docs/tasks/`` has a
+page for each). Names resolve on first access (PEP 562).
 """
 
 from __future__ import annotations
@@ -18,20 +19,32 @@ if TYPE_CHECKING:
     from distilabel.steps.tasks._decorator import task
     from distilabel.steps.tasks._kinds import GeneratorTask, GlobalTask, MultiCallTask
     from distilabel.steps.tasks.chat_generation import ChatGeneration
+    from distilabel.steps.tasks.evol_quality import EvolQuality
     from distilabel.steps.tasks.generate_embeddings import GenerateEmbeddings
+    from distilabel.steps.tasks.genstruct import Genstruct
+    from distilabel.steps.tasks.instruction_backtranslation import InstructionBacktranslation
+    from distilabel.steps.tasks.self_instruct import SelfInstruct
+    from distilabel.steps.tasks.sentence_pair import GenerateSentencePair
+    from distilabel.steps.tasks.text_classification import TextClassification
     from distilabel.steps.tasks.text_generation import TextGeneration
 
 __all__ = [
     "METADATA_COLUMN",
     "ChatGeneration",
+    "EvolQuality",
     "GenerateEmbeddings",
+    "GenerateSentencePair",
     "GeneratorTask",
+    "Genstruct",
     "GlobalTask",
+    "InstructionBacktranslation",
     "LLMCalls",
     "MultiCallTask",
-    "Task",
-    "TextGeneration",
+    "SelfInstruct",
     "task",
+    "Task",
+    "TextClassification",
+    "TextGeneration",
 ]
 
 _LAZY = {
@@ -45,6 +58,12 @@ _LAZY = {
     "ChatGeneration": "distilabel.steps.tasks.chat_generation",
     "GenerateEmbeddings": "distilabel.steps.tasks.generate_embeddings",
     "TextGeneration": "distilabel.steps.tasks.text_generation",
+    "EvolQuality": "distilabel.steps.tasks.evol_quality",
+    "GenerateSentencePair": "distilabel.steps.tasks.sentence_pair",
+    "Genstruct": "distilabel.steps.tasks.genstruct",
+    "InstructionBacktranslation": "distilabel.steps.tasks.instruction_backtranslation",
+    "SelfInstruct": "distilabel.steps.tasks.self_instruct",
+    "TextClassification": "distilabel.steps.tasks.text_classification",
 }
 
 

@@ -1,0 +1,185 @@
+"""The library tasks' parsers on what the embedded SmolLM2 really wrote.
+
+``fixtures/answers.json`` holds raw answers captured by ``fixtures/capture_answers.py``
+(8 rows per task; ``@zero-shot`` entries are answers to an earlier prompt without a
+worked example, kept as malformed input). Each answer either parses into non-empty
+columns or raises ``MalformedOutputError``; a malformed answer fails its row only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, List
+
+import pytest
+from pydantic import validate_call
+
+from distilabel.llms import LLM
+from distilabel.llms.typing import GenerateOutput
+from distilabel.steps.tasks import (
+    METADATA_COLUMN,
+    EvolQuality,
+    GenerateSentencePair,
+    Genstruct,
+    InstructionBacktranslation,
+    SelfInstruct,
+    TextClassification,
+)
+from distilabel.steps.tasks._parsing import MalformedOutputError
+from distilabel.steps.tasks.typing import ChatType
+
+FIXTURES = Path(__file__).parent / "fixtures"
+sys.path.insert(0, str(FIXTURES))
+from task_rows import TASK_ROWS, make_task  # noqa: E402
+
+ANSWERS: dict[str, list[str]] = json.loads((FIXTURES / "answers.json").read_text())
+
+# Rows (of 8) that parse, as measured on the captured answers.
+PARSED = {
+    "SelfInstruct": 8,
+    "GenerateSentencePair": 7,
+    "GenerateSentencePair-triplet": 7,
+    "InstructionBacktranslation": 5,
+    "TextClassification": 8,
+    "TextClassification-free": 7,
+    "Genstruct": 8,
+    "EvolQuality": 8,
+    "GenerateSentencePair@zero-shot": 0,
+    "GenerateSentencePair-triplet@zero-shot": 0,
+    "InstructionBacktranslation@zero-shot": 2,
+    "Genstruct@zero-shot": 2,
+}
+
+
+class Replay(LLM):
+    """Answers each row with the next captured answer (the model's real text)."""
+
+    answers: List[str]
+
+    @property
+    def model_name(self) -> str:
+        return "replay"
+
+    @validate_call
+    def generate(
+        self, inputs: List[ChatType], num_generations: int = 1, **kwargs: Any
+    ) -> List[GenerateOutput]:
+        texts, self.answers = self.answers[: len(inputs)], self.answers[len(inputs):]
+        return [{"generations": [t], "statistics": {}} for t in texts]
+
+
+@pytest.mark.parametrize("name", sorted(PARSED))
+def test_captured_answers_parse_or_fail_their_row(name: str) -> None:
+    rounds = 2 if name == "EvolQuality" else 1  # both rounds are answered from the 8
+    task = make_task(name.split("@")[0], Replay(answers=ANSWERS[name] * rounds))
+    task.load()
+    rows = next(task.process(TASK_ROWS[name.split("@")[0]]))
+    assert len(rows) == 8
+    outputs = [c for c in task.outputs if c != "model_name"]
+    parsed = 0
+    for row, answer in zip(rows, ANSWERS[name], strict=True):
+        meta = row[METADATA_COLUMN]
+        error = meta.get(f"error_{task.name}")
+        if error is None:
+            assert all(row[c] for c in outputs if c != "reason"), row
+            parsed += 1
+        else:
+            assert error.startswith("MalformedOutputError: ")
+            assert all(row[c] is None for c in outputs)
+        if not isinstance(task, EvolQuality):  # its metadata keeps the last round
+            assert meta[f"raw_output_{task.name}"] == answer
+    assert parsed == PARSED[name]
+
+
+def test_self_instruct_reads_numbering_variants_and_drops_chatter() -> None:
+    task = SelfInstruct(llm=Replay(answers=[]), num_instructions=4)
+    text = (
+        "Sure! Here are four queries:\n1. What is sourdough?\n2) How long does it\n"
+        "   take to rise?\n**3.** Why is my loaf flat?\n- Give me a simple recipe.\n"
+        "I hope this helps!"
+    )
+    assert task.format_output(text) == {
+        "instructions": [
+            "What is sourdough?", "How long does it take to rise?",
+            "Why is my loaf flat?", "Give me a simple recipe.",
+        ]
+    }
+    assert task.format_output("Query 1: Why?\nQuery 2: How?") == {"instructions": ["Why?", "How?"]}
+    with pytest.raises(MalformedOutputError, match="no query"):
+        task.format_output("   \n")
+
+
+def test_sentence_pair_reads_headings_json_and_names_what_is_missing() -> None:
+    task = GenerateSentencePair(llm=Replay(answers=[]), action="query", triplet=True)
+    assert task.outputs == ["positive", "negative", "model_name"]
+    assert task.format_output("**Positive:** a b\n\nNegative sentence: c d") == {
+        "positive": "a b", "negative": "c d"
+    }
+    assert task.format_output('ok ```json\n{"positive": "x", "negative": "y"}\n```') == {
+        "positive": "x", "negative": "y"
+    }
+    with pytest.raises(MalformedOutputError, match="'negative' section"):
+        task.format_output("## Positive\nonly this")
+    schema = task.get_structured_output()
+    assert schema is not None and schema["schema"]["required"] == ["positive", "negative"]
+
+
+def test_backtranslation_takes_the_verdict_line() -> None:
+    task = InstructionBacktranslation(llm=Replay(answers=[]))
+    assert task.format_output("Covers step 1 of 3.\nScore: 4") == {
+        "score": 4, "reason": "Covers step 1 of 3."
+    }
+    assert task.format_output("**Score**: 2 - it misses the point")["score"] == 2
+    assert task.format_output("I rate it 3/5.")["score"] == 3
+    with pytest.raises(MalformedOutputError):
+        task.format_output("Score: 9")
+
+
+def test_text_classification_maps_to_the_given_labels_or_the_default() -> None:
+    task = TextClassification(llm=Replay(answers=[]), available_labels=["positive", "negative"])
+    assert task.format_output('{"labels": "Positive."}') == {"labels": "positive"}
+    assert task.format_output('{"labels": "furious"}') == {"labels": "Unclassified"}
+    many = TextClassification(llm=Replay(answers=[]), n=2)
+    assert many.format_output('```json\n{"labels": ["a", "b", "c"]}\n```') == {"labels": ["a", "b"]}
+    with pytest.raises(MalformedOutputError):
+        many.format_output("")
+
+
+def test_genstruct_survives_miscounted_brackets() -> None:
+    task = Genstruct(llm=Replay(answers=[]))
+    assert task.format_output("[[[User] Why?\n[[[Assistant]]] Because.") == {
+        "user": "Why?", "assistant": "Because."
+    }
+    with pytest.raises(MalformedOutputError, match="assistant answer"):
+        task.format_output("[[[User]]] Why?")
+
+
+def test_evol_quality_runs_its_rounds_and_keeps_each() -> None:
+    llm = Replay(answers=["Rewritten response: better", "best", "x", "y"])
+    task = EvolQuality(
+        name="evol", llm=llm, num_evolutions=2, store_evolutions=True,
+        include_original_response=True,
+    )
+    task.load()
+    rows = next(task.process([{"instruction": "Say hi", "response": "hi"}]))
+    assert rows[0]["evolved_responses"] == ["hi", "better", "best"]
+    assert "_evol_quality_history" not in rows[0]
+    prompt = rows[0][METADATA_COLUMN]["raw_input_evol"][-1]["content"]
+    assert "Response: better" in prompt
+    with pytest.raises(ValueError, match="num_generations=1"):
+        EvolQuality(llm=llm, num_evolutions=1, num_generations=2)
+
+
+def test_evol_quality_row_failing_in_a_round_does_not_stop_the_others() -> None:
+    llm = Replay(answers=["a1", "  ", "a2"])
+    task = EvolQuality(name="evol", llm=llm, num_evolutions=2)
+    task.load()
+    rows = next(task.process([
+        {"instruction": "one", "response": "r1"}, {"instruction": "two", "response": "r2"},
+    ]))
+    assert rows[0]["evolved_response"] == "a2"
+    assert rows[1]["evolved_response"] is None
+    assert rows[1][METADATA_COLUMN]["raw_output_evol"] == "  "
+    assert "MalformedOutputError" in rows[1][METADATA_COLUMN]["error_evol"]
