@@ -13,7 +13,7 @@ the same run, and how many of the answers validate.
     python benchmarks/bench_structured_libs.py [--rounds 3] [--batch 8] [--max-new-tokens 64]
 
 The libraries are optional here: ``pip install xgrammar llguidance outlines`` first (a
-missing one is reported and skipped). docs/structured-output.md records a run.
+missing one is reported and skipped). docs/prompts-and-structured-output.md records a run.
 """
 
 from __future__ import annotations

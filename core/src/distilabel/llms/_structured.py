@@ -221,7 +221,23 @@ def _bad(owner: str, problem: str) -> DistilabelUserError:
 
 @functools.lru_cache(maxsize=256)
 def _from_model(model: type[BaseModel]) -> StructuredOutput:
-    return StructuredOutput("json", model.model_json_schema(), name=_clean(model.__name__))
+    """A model's request: its JSON schema with every object closed where the model does
+    not say (``additionalProperties: false``; a model ignores extra keys anyway), so a
+    constrained model cannot spend its tokens on keys nobody asked for."""
+    schema = model.model_json_schema()
+    _close(schema)
+    return StructuredOutput("json", schema, name=_clean(model.__name__))
+
+
+def _close(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" in node:
+            node.setdefault("additionalProperties", False)
+        for value in node.values():
+            _close(value)
+    elif isinstance(node, list):
+        for value in node:
+            _close(value)
 
 
 def _schema(value: Any, owner: str) -> dict[str, Any]:

@@ -1,0 +1,113 @@
+"""What JSON structured output costs on the shipped local backends, on the embedded model.
+
+For ``LlamaCppLLM`` (a llama.cpp grammar) and ``TransformersLLM`` (llguidance constrained
+decoding), 32 prompts are answered greedily through the backend's public API, once free
+and once with ``structured_output={"format": "json", "schema": Character}`` (a pydantic
+model), alternating for ``--rounds`` rounds. Prints, per backend, the median output
+tokens/s of each and their ratio (free / constrained: how many times slower constrained
+decoding is) and how many constrained answers validate against the model.
+
+Bar (the issue's): every constrained answer validates, and constrained decoding costs at
+most 1.3x (ratio <= 1.3). Exits 1 when a bar is missed.
+
+    python benchmarks/bench_structured_output.py [--rounds 2] [--backend llamacpp|transformers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bench_structured_libs import Character
+from pydantic import ValidationError
+
+from distilabel.embedded import EMBEDDED_MODEL
+
+_SUBJECTS = [
+    "an old wizard", "a young thief", "a healer from a mountain village", "a villain",
+    "a hero", "a tabletop game character", "a sea captain", "a desert nomad",
+]
+PROMPTS = [
+    [{"role": "user", "content": f"Describe {s} as JSON with name, age and role (#{i})."}]
+    for i in range(4) for s in _SUBJECTS
+]
+MAX_NEW_TOKENS = 48
+BAR = 1.3
+
+
+def _make(backend: str) -> Any:
+    if backend == "llamacpp":
+        from distilabel_llamacpp import LlamaCppLLM
+
+        return LlamaCppLLM(model_path=EMBEDDED_MODEL, n_ctx=4096)
+    from distilabel_transformers import TransformersLLM
+
+    return TransformersLLM(model="smollm2-135m-instruct", device="cpu")
+
+
+def _kwargs(backend: str) -> dict[str, Any]:
+    if backend == "llamacpp":
+        return {"max_new_tokens": MAX_NEW_TOKENS, "temperature": 0.0}
+    return {"max_new_tokens": MAX_NEW_TOKENS, "do_sample": False}
+
+
+def _run(llm: Any, inputs: list[Any], kwargs: dict[str, Any]) -> tuple[float, list[str]]:
+    start = time.perf_counter()
+    outputs = llm.generate_outputs(inputs, **kwargs)
+    seconds = time.perf_counter() - start
+    tokens = sum(sum(o["statistics"].get("output_tokens") or [0]) for o in outputs)
+    return tokens / seconds, [o["generations"][0] for o in outputs]
+
+
+def bench(backend: str, rounds: int) -> bool:
+    llm = _make(backend)
+    llm.load()
+    kwargs = _kwargs(backend)
+    request = {"format": "json", "schema": Character}
+    constrained_inputs = [(p, request) for p in PROMPTS]
+    llm.structured_output_retries = 0  # measure the decoding, not retries
+    _run(llm, PROMPTS[:2], kwargs)  # warm-up
+    free: list[float] = []
+    constrained: list[float] = []
+    valid = 0
+    for _ in range(rounds):
+        free.append(_run(llm, PROMPTS, kwargs)[0])
+        speed, texts = _run(llm, constrained_inputs, kwargs)
+        constrained.append(speed)
+        valid = 0
+        for text in texts:
+            try:
+                Character.model_validate_json(text)
+                valid += 1
+            except ValidationError:
+                pass
+    llm.unload()
+    ratio = statistics.median(free) / statistics.median(constrained)
+    ok = ratio <= BAR and valid == len(PROMPTS)
+    print(
+        f"{backend:13} free {statistics.median(free):7.1f} tok/s  constrained"
+        f" {statistics.median(constrained):7.1f} tok/s  cost {ratio:5.2f}x (bar <= {BAR}x)"
+        f"  valid {valid}/{len(PROMPTS)}  {'ok' if ok else 'MISSED'}"
+    )
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--backend", choices=["llamacpp", "transformers"], action="append")
+    args = parser.parse_args()
+    backends = args.backend or ["llamacpp", "transformers"]
+    print(f"{len(PROMPTS)} prompts, greedy, max_new_tokens={MAX_NEW_TOKENS}, {args.rounds} rounds")
+    results = [bench(b, args.rounds) for b in backends]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
