@@ -40,7 +40,7 @@ def quit_now() -> None:
             pass
     if hasattr(signal, "SIGKILL"):  # POSIX: die of SIGINT itself
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
     os._exit(130)
 
 
