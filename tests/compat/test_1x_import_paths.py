@@ -184,7 +184,7 @@ def test_1_5_embedding_names_resolve_through_the_embeddings_registry() -> None:
 
 
 def test_a_known_embedding_name_without_its_plugin_says_what_to_install() -> None:
-    with pytest.raises(ImportError, match=r"pip install distilabel-vllm"):
+    with pytest.raises(ImportError, match=r"pip install \./plugins/vllm"):
         from distilabel.models.embeddings import vLLMEmbeddings  # noqa: F401
 
 

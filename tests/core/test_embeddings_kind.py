@@ -46,7 +46,7 @@ def test_first_party_plugins_register_embeddings_beside_their_llms() -> None:
 
 
 def test_a_known_name_without_its_plugin_says_what_to_install() -> None:
-    with pytest.raises(PluginNotAvailableError, match="pip install distilabel-vllm"):
+    with pytest.raises(PluginNotAvailableError, match=r"pip install \./plugins/vllm"):
         get_registry("embeddings").get_class("vLLMEmbeddings")
 
 
@@ -84,4 +84,4 @@ def test_embeddings_list_and_info_on_the_command_line() -> None:
     assert {"base_url", "api_key", "batch_size", "dimensions"} <= params
     missing = _cli("embeddings", "info", "vllmembeddings")
     assert missing.returncode == 1
-    assert "pip install distilabel-vllm" in missing.stderr
+    assert "pip install ./plugins/vllm" in missing.stderr
