@@ -10,53 +10,29 @@ OpenAI-compatible server give ``LITELLM_MODEL=openai/<name>``, ``LITELLM_API_BAS
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from typing import Optional
 
+from llm_example import ask, ask_in_pipeline, length_option
+
 from distilabel.llms import LiteLLM
-from distilabel.pipeline import Pipeline
-from distilabel.steps import LoadDataFromDicts
-from distilabel.steps.tasks import TextGeneration
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-tokens", type=int, default=128)
-    args = parser.parse_args(argv)
+    max_tokens = length_option(__doc__, "--max-tokens", argv)
     settings = {
         "model": os.environ.get("LITELLM_MODEL", "gpt-4o-mini"),
         "api_base": os.environ.get("LITELLM_API_BASE"),
         "api_key": os.environ.get("LITELLM_API_KEY"),  # None: the provider's variable
     }
+    llm = LiteLLM(**settings)
 
     # Direct use: two answers to one conversation (`n=2`, mapped by LiteLLM per provider).
-    llm = LiteLLM(**settings)
-    llm.load()
-    [output] = llm.generate_outputs(
-        [[{"role": "system", "content": "Answer in one sentence."},
-          {"role": "user", "content": "What's the capital of Spain?"}]],
-        num_generations=2, max_tokens=args.max_tokens,
-    )
-    llm.unload()
-    print("generations:", len(output["generations"]), output["generations"])
-    print("statistics:", output["statistics"])
+    ask(llm, max_tokens=max_tokens)
 
     # In a pipeline, with generation kwargs set at run time as in distilabel 1.x.
-    with Pipeline(name="litellm-example") as pipeline:
-        load = LoadDataFromDicts(data=[{"instruction": "Name a colour."},
-                                       {"instruction": "Say hello in French."}])
-        generate = TextGeneration(name="text_generation", llm=LiteLLM(**settings))
-        load >> generate
-    distiset = pipeline.run(use_cache=False, parameters={
-        "text_generation": {"llm": {"generation_kwargs": {"max_tokens": args.max_tokens,
-                                                          "temperature": 0.0}}},
-    })
-    rows = list(distiset["default"])
-    for row in rows:
-        print(f"pipeline: {row['instruction']!r} -> {row['generation']!r}")
-    return 0 if len(rows) == 2 and all(r["generation"] for r in rows) else 1
+    return ask_in_pipeline("litellm-example", llm, {"max_tokens": max_tokens, "temperature": 0.0})
 
 
 if __name__ == "__main__":

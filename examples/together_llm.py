@@ -8,34 +8,21 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from typing import Optional
+
+from llm_example import ask_each, length_option
 
 from distilabel.llms import TogetherLLM
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-new-tokens", type=int, default=128)
-    args = parser.parse_args(argv)
+    max_new_tokens = length_option(__doc__, "--max-new-tokens", argv)
     model = os.environ.get("TOGETHER_MODEL", "meta-llama/Llama-3.3-70B-Instruct-Turbo")
 
     llm = TogetherLLM(model=model)  # TOGETHER_API_KEY / TOGETHER_BASE_URL from the environment
-    llm.load()
-    try:
-        outputs = llm.generate_outputs(
-            [[{"role": "user", "content": "What's the capital of Spain?"}],
-             [{"role": "user", "content": "Name a colour."}]],
-            max_new_tokens=args.max_new_tokens, temperature=0.0,
-        )
-    finally:
-        llm.unload()
-    for output in outputs:
-        print("generation:", output["generations"][0])
-        print("statistics:", output["statistics"])
-    return 0 if all(o["generations"][0] for o in outputs) else 1
+    return ask_each(llm, max_new_tokens=max_new_tokens, temperature=0.0)
 
 
 if __name__ == "__main__":

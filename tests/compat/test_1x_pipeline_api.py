@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import collections
+import logging
 from pathlib import Path
 from typing import Any, List
 
@@ -25,6 +26,7 @@ from distilabel.pipeline.base import BasePipeline  # noqa: F401  (1.x users impo
 from distilabel.steps import StepInput, StepOutput, make_generator_step
 from distilabel.steps.base import Step
 from distilabel.steps.generators.data import LoadDataFromDicts
+from distilabel.steps.generators.huggingface import LoadDataFromFileSystem
 from distilabel.steps.tasks import TextGeneration
 from distilabel.steps.tasks.typing import ChatType
 
@@ -223,3 +225,52 @@ def test_a_runtime_parameter_without_a_default_is_required_at_run_time() -> None
     assert LOADS == [] and CALLS == {}
     rows = pipeline.run(parameters={"exclaim": {"times": 3}})["default"]
     assert rows[0]["exclaimed"] == "HELLO 0!!!"
+
+
+def test_1x_only_arguments_at_their_1x_default_are_accepted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="distilabel"):
+        llm = ShoutLLM(use_offline_batch_generation=False, jobs_ids=None,
+                       offline_batch_generation_block_until_done=None)
+        with Pipeline(name="as-in-1x", enable_metadata=False) as pipeline:
+            load = LoadDataFromDicts(data=ROWS)
+            load >> TextGeneration(name="shout", llm=llm)
+    assert caplog.records == []  # nothing to say: they change nothing
+    assert "jobs_ids" not in pipeline.to_yaml()
+    rows = pipeline.run(use_cache=False)["default"]
+    assert [r["generation"] for r in rows] == [r["instruction"].upper() for r in ROWS]
+
+
+def test_a_1x_argument_with_no_meaning_here_is_dropped_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "rows.jsonl"
+    data.write_text('{"instruction": "a"}\n')
+    with caplog.at_level(logging.WARNING, logger="distilabel"):
+        load = LoadDataFromFileSystem(data_files=str(data), streaming=True)
+    assert "LoadDataFromFileSystem(streaming=True): a distilabel 1.x field with no" \
+        " meaning here; ignored (LoadDataFromFileSystem always reads its rows lazily" \
+        in caplog.text
+    assert not hasattr(load, "streaming")
+
+
+def test_a_meaningful_1x_argument_is_refused_with_what_it_did_and_what_to_do() -> None:
+    with pytest.raises(DistilabelUserError) as caught:
+        ShoutLLM(use_offline_batch_generation=True,
+                 offline_batch_generation_block_until_done=60)
+    message = str(caught.value)
+    assert message.startswith("ShoutLLM was given distilabel 1.x fields")
+    assert "ShoutLLM.use_offline_batch_generation=True: in distilabel 1.x this sent the" \
+        " task's requests to the provider's batch API" in message
+    assert "remove the field (or set it to False) to send the requests online" in message
+    assert "block_until_done=60: in distilabel 1.x this polled the offline batch" in message
+    ShoutLLM(offline_batch_generation_block_until_done=60)  # without batch mode: no effect
+    with pytest.raises(DistilabelUserError, match=r"ShoutLLM.token='\*+'") as secret:
+        ShoutLLM(token="hf_very_secret")
+    assert "hf_very_secret" not in str(secret.value)
+
+
+def test_a_misspelt_argument_is_still_an_error() -> None:
+    with pytest.raises(ValueError, match="jobs_id"):
+        ShoutLLM(jobs_id=None)

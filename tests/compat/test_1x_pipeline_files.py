@@ -207,11 +207,24 @@ def test_config_takes_an_fsspec_url(pipeline_file: Path) -> None:
     assert pipeline.name == "reverse-instructions"
 
 
-def test_routing_batch_functions_are_refused_by_name(pipeline_file: Path) -> None:
+def test_a_1x_sample_n_steps_routing_is_loaded(pipeline_file: Path) -> None:
     text = pipeline_file.read_text().replace(
-        "routing_batch_functions: []", "routing_batch_functions:\n  - step: reverse")
+        "routing_batch_functions: []",
+        "routing_batch_functions:\n  - step: load_data\n    description: Sample 1 step.\n"
+        "    type_info:\n      module: distilabel.pipeline.routing_batch_function\n"
+        "      name: sample_n_steps\n      kwargs:\n        n: 1")
     pipeline_file.write_text(text)
-    with pytest.raises(DistilabelUserError, match="routing_batch_functions"):
+    pipeline = Pipeline.from_yaml(pipeline_file)
+    routing = pipeline.dag.routes["load_data"]
+    assert routing.route("load_data", ["reverse"]) == ["reverse"]
+    assert routing.factory == ("distilabel.pipeline._routing", "sample_n_steps", {"n": 1})
+
+
+def test_a_routing_function_that_cannot_be_found_again_is_refused(pipeline_file: Path) -> None:
+    text = pipeline_file.read_text().replace(
+        "routing_batch_functions: []", "routing_batch_functions:\n  - step: load_data")
+    pipeline_file.write_text(text)
+    with pytest.raises(DistilabelUserError, match="routing function of step 'load_data'"):
         Pipeline.from_yaml(pipeline_file)
 
 
@@ -226,3 +239,57 @@ def test_an_unknown_field_in_a_file_of_ours_stays_an_error(tmp_path: Path) -> No
     path.write_text(text)
     with pytest.raises(DistilabelUserError, match="jobs_ids"):
         Pipeline.from_yaml(path)
+
+
+def test_a_meaningful_1x_value_is_refused_with_what_it_did_and_what_to_do(
+    pipeline_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = pipeline_file.read_text()
+    text = text.replace("use_offline_batch_generation: false",
+                        "use_offline_batch_generation: true")
+    text = text.replace("jobs_ids: null", "jobs_ids:\n        - batch_abc123")
+    pipeline_file.write_text(text)
+    with pytest.raises(DistilabelUserError) as caught:
+        Pipeline.from_yaml(pipeline_file)
+    message = str(caught.value)
+    assert "Pipeline file of 'reverse-instructions' was written by distilabel 1.x" in message
+    assert "reverse.llm.use_offline_batch_generation=True: in distilabel 1.x this sent" \
+        " the task's requests to the provider's batch API" in message
+    assert "ReverseLLM has no offline batch generation in this version" in message
+    assert "reverse.llm.jobs_ids=['batch_abc123']" in message
+    assert "cannot re-attach to jobs distilabel 1.x submitted" in message
+    assert "docs/migrating.md" in message
+
+    assert main(["pipeline", "run", "--config", str(pipeline_file), "--no-progress"]) != 0
+    assert "use_offline_batch_generation=True" in capsys.readouterr().err
+
+
+def test_a_1x_value_with_no_meaning_here_is_dropped_and_named(
+    pipeline_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = pipeline_file.read_text().replace("streaming: false", "streaming: true")
+    text = text.replace("      columns:\n      - instruction\n      - generation",
+                        "      columns:\n      - instruction\n      - generation\n"
+                        "      frobnicate: null")
+    pipeline_file.write_text(text)
+    with caplog.at_level(logging.WARNING, logger="distilabel.pipeline"):
+        pipeline = Pipeline.from_yaml(pipeline_file)
+    assert list(pipeline.dag.steps) == ["load_data", "reverse", "keep"]
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "load_data.streaming=True" in warning and "keep.frobnicate=None" in warning
+
+
+def test_an_unknown_1x_field_with_a_value_is_refused_and_secrets_stay_hidden(
+    pipeline_file: Path,
+) -> None:
+    text = pipeline_file.read_text().replace(
+        "        model: reverse\n",
+        "        model: reverse\n        token: hf_very_secret\n        quirk: 3\n")
+    pipeline_file.write_text(text)
+    with pytest.raises(DistilabelUserError) as caught:
+        Pipeline.from_yaml(pipeline_file)
+    message = str(caught.value)
+    assert "reverse.llm.token='**********': in distilabel 1.x this authenticated" in message
+    assert "set HF_TOKEN in the environment instead" in message
+    assert "hf_very_secret" not in message
+    assert "reverse.llm.quirk=3: ReverseLLM has no field 'quirk'" in message

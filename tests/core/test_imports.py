@@ -46,6 +46,6 @@ def test_discovering_every_installed_plugin_imports_no_backend() -> None:
         import contextlib, io
         from distilabel.cli import main
         with contextlib.redirect_stdout(io.StringIO()):
-            main(["llms", "list"])
+            main(["llms", "list", "--refresh"])  # a real discovery, not the cache
     """
     assert _heavy_modules_after(code) == []

@@ -6,19 +6,16 @@ tests check that too."""
 from __future__ import annotations
 
 import asyncio
-import http.server
 import os
 import re
-import shutil
 import ssl
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import certifi
 import pytest
+from tls_server import TLSServer
 
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline.storage._object_lock import pid_alive
@@ -114,57 +111,13 @@ def test_every_plugin_http_client_gets_the_shared_context() -> None:
             assert "ssl_context()" in text, f"{path.relative_to(ROOT)} makes its own TLS setup"
 
 
-@pytest.fixture
-def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A loopback HTTPS server whose certificate is signed by a CA of our own."""
-    if shutil.which("openssl") is None:
-        pytest.skip("needs the openssl command")
-
-    def openssl(*args: str) -> None:
-        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
-
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-subj", "/CN=test CA", "-keyout", "ca.key", "-out", "ca.pem")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-            "-keyout", "server.key", "-out", "server.csr")
-    (tmp_path / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.pem")
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            body = b'{"ok": true}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tmp_path / "server.pem", tmp_path / "server.key")
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"https://127.0.0.1:{server.server_address[1]}/v1/chat/completions"
-        yield url, tmp_path / "ca.pem"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_the_openai_transport_verifies_servers_against_the_ca_bundle(
-    https_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+    tls_server: TLSServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     transport_module = pytest.importorskip("distilabel_openai._transport")
     import aiohttp
 
-    url, ca = https_server
+    url, ca = f"{tls_server.base_url}/v1/chat/completions", tls_server.ca
 
     async def post() -> int:
         transport = transport_module.ChatTransport(

@@ -26,7 +26,9 @@ EXPORTED = sorted(
 
 
 def page_name(task: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", task).lower() + ".md"
+    """``TextGeneration`` -> ``text_generation.md``; an acronym stays one word
+    (``CLAIR`` -> ``clair.md``)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", task).lower() + ".md"
 
 
 def nav_pages() -> set[str]:

@@ -47,3 +47,28 @@ def test_sentence_pairs_recipe_makes_triplets(tmp_path: Path) -> None:
     assert rows, "no anchor got a parsed triplet"
     assert set(rows[0]) == {"anchor", "positive", "negative"}
     assert all(r["positive"] and r["negative"] for r in rows)
+
+
+def test_evol_instruct_quality_dedup_recipe_makes_unique_evolved_pairs(tmp_path: Path) -> None:
+    lines, distiset = run_recipe(
+        "evol_instruct_quality_dedup.py", tmp_path,
+        "--seeds", "3", "--evolutions", "1", "--max-new-tokens", "32",
+    )
+    rows = distiset["pairs"].to_list()
+    assert lines[0] == f"pairs: {len(rows)} rows from 3 seeds after deduplication"
+    assert len(rows) >= 2  # at most one of the three seeds failed or repeated
+    assert set(rows[0]) == {"instruction", "evolved_instruction", "evolved_response"}
+    assert all(r["evolved_instruction"] and r["evolved_response"] for r in rows)
+    keys = [" ".join(r["evolved_instruction"].casefold().split()) for r in rows]
+    assert len(set(keys)) == len(keys)
+
+
+def test_magpie_sft_recipe_makes_chats_from_nothing(tmp_path: Path) -> None:
+    lines, distiset = run_recipe("magpie_sft.py", tmp_path, "--rows", "2", "--max-new-tokens", "24")
+    rows = distiset["sft"].to_list()
+    assert lines[0] == f"sft: {len(rows)} of 2 conversations"
+    assert rows, "no conversation came out whole"
+    for row in rows:
+        assert [m["role"] for m in row["messages"]] == ["user", "assistant"]
+        assert all(m["content"] for m in row["messages"])
+        assert row["system_prompt_key"] in {"cooking", "coding", "travel"}

@@ -54,9 +54,9 @@ def upstream_server(
 
 
 def _serve(app: Any) -> Iterator[Any]:
-    app.start()
+    app.start_in_thread()
     yield app
-    app.stop()
+    app.stop_thread()
 
 
 @pytest.fixture(scope="session")

@@ -119,3 +119,26 @@ def test_the_dataset_card_lists_tokens_per_step_and_model(tmp_path: Path) -> Non
     card = (tmp_path / "out" / "README.md").read_text()
     assert "| `gen` | `scripted-async` | 150 | 210 |" in card, card
     assert "| total | | 150 | 210 |" in card
+
+
+def test_run_with_pricing_puts_dollars_in_the_summary_and_the_card(tmp_path: Path) -> None:
+    with_tokens()
+    prices = {"scripted": {"input": 1_000_000, "output": 2_000_000}}  # $1 / $2 a token
+    distiset = generation_pipeline(PROMPTS, ScriptedAsyncLLM()).run(
+        show_progress=False, pricing=prices)
+    summary = distiset.summary
+    assert summary.cost() == pytest.approx(30 * 5 + 2 * 30 * 7)  # the run's own prices
+    assert "Cost: $570.00 for 150 input and 210 output tokens." in str(summary)
+    distiset.save_to_disk(tmp_path / "out")
+    card = (tmp_path / "out" / "README.md").read_text()
+    assert "| `gen` | `scripted-async` | 150 | 210 | $570.00 |" in card, card
+    assert "| total | | 150 | 210 | $570.00 |" in card
+
+
+def test_a_bad_pricing_is_refused_before_anything_runs() -> None:
+    from run_faults import SENT
+
+    with pytest.raises(DistilabelUserError, match="entry for 'scripted' lacks"):
+        generation_pipeline(PROMPTS, ScriptedAsyncLLM()).run(
+            show_progress=False, pricing={"scripted": {"input": 1}})
+    assert not SENT

@@ -44,7 +44,9 @@ class StepRows(Sequence[Row]):
 
     A sequence of dicts: ``len()``, iteration (streamed), indexing and slicing,
     ``to_list()``, ``column_names``. ``path`` is a local file, or an fsspec URL (a
-    string such as ``s3://bucket/...``) read through fsspec.
+    string such as ``s3://bucket/...``) read through fsspec. ``owned`` says that
+    ``path`` is in a folder distilabel owns (a run's snapshot), so files derived from
+    it may be written beside it; a user's folder is never written to.
     """
 
     def __init__(
@@ -53,10 +55,12 @@ class StepRows(Sequence[Row]):
         num_rows: Optional[int] = None,
         layout: str = "jsonl",
         rows: Optional[list[Row]] = None,
+        owned: bool = False,
     ) -> None:
         if (path is None) == (rows is None):
             raise ValueError("StepRows needs exactly one of `path` or `rows`.")
         self.path = path
+        self.owned = owned
         self.layout = layout
         self._rows = rows
         self._num_rows = num_rows
@@ -164,7 +168,8 @@ class StepRows(Sequence[Row]):
 
     def to_dataset(self) -> Any:
         """The rows as a ``datasets.Dataset`` memory-mapped from an Arrow file on disk
-        (made once, beside the rows' file), so large outputs stay cheap.
+        (made once: beside a run's snapshot, or in distilabel's cache for a folder
+        ``load_from_disk`` read, never in it), so large outputs stay cheap.
 
         Raises:
             ImportError: ``datasets`` is not installed (says what to install).
@@ -175,11 +180,12 @@ class StepRows(Sequence[Row]):
 
             import_datasets("StepRows.to_dataset()")
             local = Path(self.path) if isinstance(self.path, Path) else None
-            self._dataset = arrow_dataset(self, local)
+            self._dataset = arrow_dataset(self, local, beside=self.owned)
         return self._dataset
 
-    def hold(self, folder: Path) -> None:
-        """Keep ``folder`` (a run's snapshot) from being pruned while these rows live."""
+    def hold(self, folder: Union[Path, str]) -> None:
+        """Keep ``folder`` (a run's snapshot: a path or an fsspec URL) from being pruned
+        while these rows live."""
         import weakref
 
         from distilabel.pipeline.storage._snapshot_hold import hold, release
@@ -481,15 +487,24 @@ class Distiset(dict):  # type: ignore[type-arg]
         summary = self.summary
         if summary is None or not (summary.input_tokens or summary.output_tokens):
             return []
-        lines = ["## Tokens", "", "| step | model | input tokens | output tokens |",
-                 "|---|---|---:|---:|"]
+        from distilabel.pricing import format_dollars
+
+        priced = summary.cost() is not None
+        cost = " cost |" if priced else ""
+        lines = ["## Tokens", "", f"| step | model | input tokens | output tokens |{cost}",
+                 "|---|---|---:|---:|" + ("---:|" if priced else "")]
         for name, step in summary.steps.items():
             if step.input_tokens or step.output_tokens:
                 model = f"`{step.model}`" + (" (batch)" if step.batch else "") \
                     if step.model else ""
+                dollars = step.cost(summary.pricing) if summary.pricing and priced else None
+                cell = f" {format_dollars(dollars)} |" if dollars is not None else (
+                    " |" if priced else "")
                 lines.append(f"| `{name}` | {model} | {step.input_tokens} |"
-                             f" {step.output_tokens} |")
-        lines += [f"| total | | {summary.input_tokens} | {summary.output_tokens} |", ""]
+                             f" {step.output_tokens} |{cell}")
+        total = summary.cost()
+        cell = f" {format_dollars(total)} |" if total is not None else ""
+        lines += [f"| total | | {summary.input_tokens} | {summary.output_tokens} |{cell}", ""]
         return lines
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "estimate_input_tokens",
     "estimate_task_cost",
     "estimate_tokens",
+    "format_dollars",
 ]
 
 PER_TOKENS = 1_000_000
@@ -146,6 +147,13 @@ def _price(model: str, entry: Any, where: str) -> ModelPrice:
             " above 1; prices are dollars per million tokens, batch_discount a fraction."
         )
     return ModelPrice(**values)
+
+
+def format_dollars(dollars: float) -> str:
+    """``$12.35``, or ``$0.000123`` for sums below a cent (four significant figures)."""
+    if dollars >= 0.01 or dollars == 0:
+        return f"${dollars:,.2f}"
+    return f"${dollars:.4g}"
 
 
 def estimate_tokens(text: str) -> int:

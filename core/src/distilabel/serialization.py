@@ -10,12 +10,14 @@ secret field's invalid input is not shown in validation errors.
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import typing
 from typing import Any, ClassVar, Mapping, TypeVar
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from distilabel._legacy_fields import FIELDS, drop_constructor_fields
 from distilabel._secrets import (
     MissingSecret,
     hide_secret_inputs,
@@ -30,6 +32,10 @@ __all__ = ["TYPE_INFO_KEY", "Serializable", "import_type", "is_secret_annotation
 TYPE_INFO_KEY = "type_info"
 
 _S = TypeVar("_S", bound="Serializable")
+_LEGACY_FIELDS = frozenset(FIELDS)
+_VALIDATING: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "distilabel_validating_dump", default=False
+)
 
 
 def is_secret_annotation(annotation: Any) -> bool:
@@ -73,6 +79,9 @@ class Serializable(BaseModel):
     _secret_fields_cache: ClassVar[dict[type, frozenset[str]]] = {}
 
     def __init__(self, **data: Any) -> None:
+        # 1.x code's keyword arguments; a dump (model_validate) keeps unknown fields errors.
+        if data and not _LEGACY_FIELDS.isdisjoint(data) and not _VALIDATING.get():
+            data = drop_constructor_fields(type(self).__name__, type(self).model_fields, data)
         try:
             super().__init__(**data)
         except ValidationError as exc:
@@ -80,10 +89,13 @@ class Serializable(BaseModel):
 
     @classmethod
     def model_validate(cls: type[_S], obj: Any, *args: Any, **kwargs: Any) -> _S:
+        token = _VALIDATING.set(True)
         try:
             return super().model_validate(obj, *args, **kwargs)  # type: ignore[misc]
         except ValidationError as exc:
             raise hide_secret_inputs(exc, cls.secret_fields()) from None
+        finally:
+            _VALIDATING.reset(token)
 
     def __getstate__(self) -> dict[Any, Any]:
         """Pickle state without secret values (``SecretRef`` placeholders instead)."""

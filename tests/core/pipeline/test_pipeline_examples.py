@@ -48,3 +48,16 @@ def test_the_cli_entry_point_runs_the_files_example(cache_dir: Path, tmp_path: P
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["keep: 5 rows", f"saved to {tmp_path / 'out'}"]
     assert "keep" in result.stderr and "5/5 rows" in result.stderr  # the progress display
+
+
+def test_routing_example(cache_dir: Path) -> None:
+    expected = ["12 rows, each with [2] answers", "each batch went to one pair of models: True"]
+    assert run_example("pipeline_routing.py", cache_dir) == expected
+    assert run_example("pipeline_routing.py", cache_dir) == expected  # from cache
+
+
+def test_load_groups_example(cache_dir: Path) -> None:
+    assert run_example("pipeline_load_groups.py", cache_dir) == [
+        "loaded big-7b", "unloaded big-7b", "loaded big-70b", "unloaded big-70b",
+        "Name a colour. (7b) (70b)",
+    ]

@@ -112,6 +112,31 @@ def test_a_failing_call_fails_its_row_only() -> None:
         refine.unload()
 
 
+class DraftThenCheck(DraftCritiqueRefine):
+    """Two calls; a second answer that is not upper case fails the row."""
+
+    async def generate_row(self, row: dict[str, Any], llm: LLMCalls) -> dict[str, Any]:
+        draft = await llm.text([{"role": "user", "content": row["instruction"]}])
+        answer = await llm.text([{"role": "user", "content": f"check {draft}"}])
+        if "FINE" not in answer:
+            raise ValueError(f"the check of {draft!r} did not say fine")
+        return {"draft": draft, "answer": answer}
+
+
+def test_a_row_failing_after_its_calls_keeps_their_raw_texts() -> None:
+    for llm in (BatchCountingLLM(), ConcurrencyLLM()):
+        check = DraftThenCheck(name="check", llm=llm)
+        check.load()
+        rows = next(check.process([{"instruction": "fine"}, {"instruction": "bad"}]))
+        meta = rows[1]["distilabel_metadata"]
+        assert rows[0]["answer"] == "CHECK FINE" and rows[1]["answer"] is None
+        assert meta["error_check"] == "ValueError: the check of 'BAD' did not say fine"
+        assert meta["raw_output_check"] == ["BAD", "CHECK BAD"]
+        assert [m[-1]["content"] for m in meta["raw_input_check"]] == ["bad", "check BAD"]
+        assert meta["statistics_check"]["calls"] == 2
+        check.unload()
+
+
 def test_calls_of_different_rows_run_concurrently_through_the_limiter() -> None:
     llm = ConcurrencyLLM(max_concurrency=4)
     refine = DraftCritiqueRefine(name="refine", llm=llm)

@@ -256,3 +256,29 @@ def _square_rows(pipeline: Pipeline) -> list[dict[str, object]]:
     signature = (store_dir / "signature").read_text()
     store = StepStore(store_dir, signature)
     return [row for batch in store.iter_batches() for row in batch]
+
+
+def test_a_step_with_use_cache_false_is_recomputed_with_what_follows_it(
+    ray_address: str, tmp_path: Path
+) -> None:
+    logs = {name: tmp_path / f"{name}.log" for name in ("square", "again", "after")}
+
+    def pipeline() -> Pipeline:
+        with Pipeline(name="partly-cached") as p:
+            load = LoadDataFromDicts(name="load", data=[{"id": i} for i in range(12)],
+                                     batch_size=5)
+            square = Square(name="square", log=str(logs["square"]), input_batch_size=4)
+            again = Square(name="again", log=str(logs["again"]), use_cache=False,
+                           input_mappings={"id": "square"}, output_mappings={"square": "sq2"})
+            after = Square(name="after", log=str(logs["after"]),
+                           input_mappings={"id": "sq2"}, output_mappings={"square": "sq3"})
+            load >> square >> again >> after
+        return p
+
+    first = RayPipeline(pipeline()).run(show_progress=False)
+    second = RayPipeline(pipeline()).run(show_progress=False)
+    assert list(first["after"]) == list(second["after"])
+    assert sorted(logged_ids(logs["square"])) == list(range(12)), "the cached step ran again"
+    # `again` (use_cache=False) and the step after it saw every row in both runs.
+    assert sorted(logged_ids(logs["again"])) == sorted([i**2 for i in range(12)] * 2)
+    assert sorted(logged_ids(logs["after"])) == sorted([i**4 for i in range(12)] * 2)

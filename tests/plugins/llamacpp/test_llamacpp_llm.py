@@ -212,3 +212,105 @@ def test_generate_embeddings_task_runs_on_llamacpp(llamacpp_llm: Any) -> None:
     for row in rows:
         assert len(row["embedding"]) == 576
         assert abs(float(np.linalg.norm(row["embedding"])) - 1.0) < 1e-6
+
+
+def test_the_grammar_shortlist_picks_what_the_native_grammar_sampler_picks(
+    llamacpp_llm: Any,
+) -> None:
+    from distilabel.llms import StructuredOutput
+    from distilabel_llamacpp._grammar import gbnf_for, grammar_for
+
+    for request in (RATING_SCHEMA, {"format": "regex", "schema": r"(yes|no), because \w+"}):
+        spec = StructuredOutput.of(request, "test")
+        assert spec is not None
+        prepared = llamacpp_llm.prepare_input(chat("Is 2 + 2 = 4? Rate it from 1 to 5."))
+        kwargs = {"max_tokens": 30, "temperature": 0.0, "top_k": 40, "stop": []}
+        native = llamacpp_llm._complete(prepared, grammar_for(spec), **kwargs)
+        fast = llamacpp_llm._complete(
+            prepared, grammar_for(spec), shortlist=gbnf_for(spec), need=1, **kwargs
+        )
+        assert fast == native
+
+
+def test_a_schema_grammar_lets_no_raw_control_character_into_a_string(
+    llamacpp_llm: Any,
+) -> None:
+    """JSON strings cannot hold a raw newline: under the grammar, after ``{"feedback": "x``
+    the model may write ``\\n`` (escaped) or close the string, never a newline itself
+    (llama-cpp-python's schema converter allowed it, and the embedded judge looped on
+    newlines inside its feedback until the JSON was invalid)."""
+    import llama_cpp
+
+    from distilabel.llms import StructuredOutput
+    from distilabel_llamacpp._grammar import gbnf_for
+    from distilabel_llamacpp._shortlist import GrammarShortlist
+
+    spec = StructuredOutput.of({
+        "type": "object", "properties": {"feedback": {"type": "string", "maxLength": 600}},
+        "required": ["feedback"],
+    }, "test")
+    assert spec is not None
+    model = llamacpp_llm._model
+
+    def allowed_after(text: str) -> set[str]:
+        processor = GrammarShortlist(llama_cpp, model._model.vocab, gbnf_for(spec),
+                                     model.n_vocab(), need=0)
+        try:
+            ids = np.asarray(model.tokenize(text.encode(), add_bos=False, special=False))
+            processor(ids[:0], np.zeros(model.n_vocab(), dtype=np.float32))
+            scores = processor(ids, np.zeros(model.n_vocab(), dtype=np.float32))
+        finally:
+            processor.close()
+        return {model.detokenize([int(t)]).decode("utf-8", "replace")
+                for t in np.flatnonzero(np.isfinite(scores))}
+
+    allowed = allowed_after('{"feedback": "x')
+    assert '"' in allowed and "\\" in allowed and "a" in allowed
+    assert not any(ch in token for token in allowed for ch in "\n\t\r")
+
+
+def test_sampling_under_a_grammar_with_top_k_stays_valid(llamacpp_llm: Any) -> None:
+    outs = llamacpp_llm.generate(
+        [(chat("Rate 'hello' from 1 to 5."), RATING_SCHEMA)],
+        num_generations=3, temperature=1.0, top_k=5, max_new_tokens=40, seed=3,
+    )
+    for text in outs[0]["generations"]:
+        assert set(json.loads(text)) == {"rating", "verdict"}
+
+
+COOKING = [{"role": "system", "content": "You are a chef who answers cooking questions."}]
+
+
+def test_magpie_pre_query_template_makes_the_model_write_the_user_turn(
+    llamacpp_llm: Any,
+) -> None:
+    """Magpie (arXiv:2406.08464): the GGUF's template stops at an open user turn, so the
+    model writes a user's request, and ends the turn itself."""
+    llamacpp_llm.use_magpie_template = True
+    try:
+        prompt = llamacpp_llm.prepare_input(COOKING).text(llamacpp_llm._render)
+        outs = llamacpp_llm.generate([COOKING, []], temperature=0.0, max_new_tokens=60)
+    finally:
+        llamacpp_llm.use_magpie_template = False
+    assert prompt.endswith("<|im_start|>user\n")
+    for out in outs:
+        text = out["generations"][0]
+        assert text.strip() and "<|im_" not in text and "?" in text, text  # a request
+        assert out["statistics"]["output_tokens"][0] < 60  # the turn ended by itself
+
+
+def test_magpie_user_turns_after_no_messages_are_written_each_time() -> None:
+    """Magpie's first user turn is exactly the chat-template prefix: every call writes one
+    (it was empty after the first: llama.cpp sampled the previous answer's last logits)."""
+    llm = LlamaCppLLM(
+        model_path=EMBEDDED_MODEL, n_threads=1, n_ctx=1024, use_magpie_template=True,
+        generation_kwargs={"max_new_tokens": 24, "temperature": 1.0},
+    )
+    llm.load()
+    try:
+        turns = [o["generations"][0] for o in llm.generate([[], [], []], seed=None)]
+        answer = llm.generate([[{"role": "user", "content": "Say hello."}]])[0]
+    finally:
+        llm.unload()
+    assert all(t and t.strip() for t in turns), turns
+    assert answer["generations"][0]

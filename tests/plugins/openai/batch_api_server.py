@@ -9,9 +9,13 @@ per retrieval: ``validating`` -> ``in_progress`` (``polls_in_progress`` retrieva
 - ``expire_after``: the batch ends ``expired`` with only that many requests answered, the
   rest in the error file as ``batch_expired``;
 - ``POST /v1/batches/{id}/cancel``: ``cancelling`` then ``cancelled``, requests answered so
-  far (none) kept.
+  far (none) kept;
+- ``hold``: while set, batches stay ``in_progress`` however often they are polled (a run
+  can be killed "while its jobs run").
 
-``created`` counts the batches created, for "never submitted twice" checks.
+``GET /v1/batches`` lists batches newest first with their metadata (``limit``, ``after``),
+as the SDK's auto-paging iterator reads it. ``created`` counts the batches created and
+``requests`` the requests they held, for "never submitted twice" checks.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import itertools
 import json
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -32,6 +37,11 @@ class BatchAPIState:
     polls_in_progress: int = 1
     fail_custom_ids: set[str] = field(default_factory=set)
     expire_after: Optional[int] = None
+    hold: bool = False
+    azure_requests: list[tuple[str, Optional[str]]] = field(default_factory=list)
+    """Requests that came by Azure's paths: (path, api-key header)."""
+    requests: list[int] = field(default_factory=list)
+    """Requests per created batch, in creation order."""
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     contents: dict[str, bytes] = field(default_factory=dict)
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -45,17 +55,28 @@ class BatchAPIState:
 
 
 def _answer(body: dict[str, Any], custom_id: str, request_id: str) -> dict[str, Any]:
-    text = next((m["content"] for m in reversed(body.get("messages", []))
-                 if m.get("role") == "user"), "")
+    if "prompt" in body:  # a text completion (/v1/completions)
+        text = str(body["prompt"])
+    else:
+        text = next((m["content"] for m in reversed(body.get("messages", []))
+                     if m.get("role") == "user"), "")
     content = str(text)[::-1]
+    n = int(body.get("n") or 1)
+    choices: list[dict[str, Any]] = [
+        {"index": i, "finish_reason": "stop", "logprobs": None, "text": content}
+        if "prompt" in body else
+        {"index": i, "finish_reason": "stop", "logprobs": None,
+         "message": {"role": "assistant", "content": content}}
+        for i in range(n)
+    ]
     return {
-        "id": f"chatcmpl-{request_id}", "object": "chat.completion", "created": 0,
+        "id": f"chatcmpl-{request_id}",
+        "object": "text_completion" if "prompt" in body else "chat.completion", "created": 0,
         "model": body.get("model", "local"),
-        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                     "message": {"role": "assistant", "content": content}}],
+        "choices": choices,
         "usage": {"prompt_tokens": len(str(text).split()),
-                  "completion_tokens": len(content.split()),
-                  "total_tokens": len(str(text).split()) + len(content.split())},
+                  "completion_tokens": n * len(content.split()),
+                  "total_tokens": len(str(text).split()) + n * len(content.split())},
     }
 
 
@@ -77,6 +98,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _not_found(self, what: str) -> None:
         self._send(404, {"error": {"message": f"No such {what}", "type": "invalid_request_error",
                                    "code": "not_found", "param": None}})
+
+    def parse_request(self) -> bool:
+        """Azure OpenAI's paths (``/openai/files``, ``/openai/batches``, with
+        ``?api-version=``) are served as OpenAI's ``/v1/...``; the headers are kept."""
+        ok = super().parse_request()
+        if ok and self.path.startswith("/openai/"):
+            self.server.state.azure_requests.append(
+                (self.path, self.headers.get("api-key")))
+            self.path = "/v1/" + self.path[len("/openai/"):]
+        return ok
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -109,6 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:
                 batch_id = state.new_id("batch")
                 state.created += 1
+                state.requests.append(len([x for x in lines if x.strip()]))
                 state.batches[batch_id] = {
                     "id": batch_id, "object": "batch", "endpoint": request["endpoint"],
                     "errors": None, "input_file_id": request["input_file_id"],
@@ -148,12 +180,28 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, None, raw=state.contents[parts[2]])
         elif len(parts) == 3 and parts[:2] == ["v1", "files"] and parts[2] in state.files:
             self._send(200, state.files[parts[2]])
+        elif parts == ["v1", "batches"]:
+            self._send(200, self._list(urllib.parse.parse_qs(urllib.parse.urlsplit(
+                self.path).query)))
         elif len(parts) == 3 and parts[:2] == ["v1", "batches"] and parts[2] in state.batches:
             with state.lock:
                 self._advance(parts[2])
             self._send(200, state.batches[parts[2]])
         else:
             self._not_found("object")
+
+    def _list(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        state = self.server.state
+        with state.lock:
+            newest = sorted(state.batches, reverse=True)
+        after = query.get("after", [None])[0]
+        if after in newest:
+            newest = newest[newest.index(after) + 1:]
+        limit = int(query.get("limit", ["20"])[0])
+        page = [state.batches[b] for b in newest[:limit]]
+        return {"object": "list", "data": page, "has_more": len(newest) > limit,
+                "first_id": page[0]["id"] if page else None,
+                "last_id": page[-1]["id"] if page else None}
 
     def _advance(self, batch_id: str) -> None:
         state = self.server.state
@@ -164,7 +212,8 @@ class _Handler(BaseHTTPRequestHandler):
             batch["status"], batch["in_progress_at"] = "in_progress", int(time.time())
         elif status == "cancelling":
             self._finish(batch, "cancelled", answered=0)
-        elif status == "in_progress" and state.polls[batch_id] > state.polls_in_progress:
+        elif (status == "in_progress" and not state.hold
+              and state.polls[batch_id] > state.polls_in_progress):
             total = batch["request_counts"]["total"]
             if state.expire_after is not None and state.expire_after < total:
                 self._finish(batch, "expired", answered=state.expire_after)

@@ -31,6 +31,7 @@ class TestAzureOpenAILLMConformance(LLMConformanceTests):
     llm_class = AzureOpenAILLM
     generation_kwargs = _GENERATION
     greedy_generation_kwargs = _GREEDY
+    raw_prompts_served = False  # the Azure-shaped fake serves chat completions only
     registered_name = "AzureOpenAILLM"
 
     @pytest.fixture(scope="class")

@@ -124,3 +124,24 @@ def test_environment_supplies_key_and_base_url(
         assert len(llm.generate_outputs([_chat("Hi")], max_new_tokens=2)) == 1
     finally:
         llm.unload()
+
+
+def test_magpie_on_llama_server_makes_the_model_write_the_user_turn(
+    upstream_server: Any,
+) -> None:
+    """Magpie (arXiv:2406.08464) through /v1/completions: the template llama-server
+    publishes stops at an open user turn, so the model writes a user's request."""
+    llm = OpenAILLM(
+        model="smollm2", base_url=f"{upstream_server.url}/v1", api_key="EMPTY",
+        use_magpie_template=True,
+    )
+    llm.load()
+    try:
+        system = [{"role": "system", "content": "You are a chef who answers cooking questions."}]
+        outs = llm.generate([system, []], temperature=0.0, max_new_tokens=60)
+    finally:
+        llm.unload()
+    for out in outs:
+        text = out["generations"][0]
+        assert text.strip() and "<|im_" not in text and "?" in text, text  # a request
+        assert out["statistics"]["output_tokens"][0] < 60  # the turn ended by itself

@@ -24,7 +24,7 @@ def _text(content: Any) -> str:
 class CohereServer(LoopbackApp):
     """``/v2/chat`` translated to ``/v1/chat/completions`` of ``upstream``."""
 
-    def routes(self, app: web.Application) -> None:
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/v2/chat", self._chat)
 
     async def _chat(self, request: web.Request) -> web.Response:

@@ -59,7 +59,7 @@ class GeminiServer(LoopbackApp):
         super().__init__(upstream)
         self.calls: list[dict[str, Any]] = []
 
-    def routes(self, app: web.Application) -> None:
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/{path:.+}", self._generate)
 
     async def _generate(self, request: web.Request) -> web.Response:

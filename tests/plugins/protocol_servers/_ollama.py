@@ -42,7 +42,7 @@ def _created() -> str:
 class OllamaServer(LoopbackApp):
     """Ollama's chat, generate and tags routes translated to ``upstream``'s OpenAI API."""
 
-    def routes(self, app: web.Application) -> None:
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/api/chat", self._chat)
         app.router.add_post("/api/generate", self._generate)
         app.router.add_get("/api/tags", self._tags)

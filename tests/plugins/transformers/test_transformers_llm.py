@@ -263,3 +263,22 @@ def test_greedy_num_generations_repeats_the_single_answer(transformers_llm: Any)
 def test_no_inputs_no_work(transformers_llm: Any) -> None:
     assert transformers_llm.generate([], **GREEDY) == []
     assert transformers_llm.get_last_hidden_state([]) == []
+
+
+COOKING = [{"role": "system", "content": "You are a chef who answers cooking questions."}]
+
+
+def test_magpie_pre_query_template_makes_the_model_write_the_user_turn(
+    transformers_llm: Any,
+) -> None:
+    """Magpie (arXiv:2406.08464): the tokenizer's template stops at an open user turn, so
+    the model writes a user's request, and ends the turn itself."""
+    transformers_llm.use_magpie_template = True
+    try:
+        outs = transformers_llm.generate([COOKING, []], do_sample=False, max_new_tokens=60)
+    finally:
+        transformers_llm.use_magpie_template = False
+    for out in outs:
+        text = out["generations"][0]
+        assert text.strip() and "<|im_" not in text and "?" in text, text  # a request
+        assert out["statistics"]["output_tokens"][0] < 60  # the turn ended by itself

@@ -36,6 +36,11 @@ def register(
 
     list_cmd = sub.add_parser("list", help=f"List installed {noun}s and broken plugins.")
     list_cmd.add_argument("--json", action="store_true", help="Print JSON.")
+    list_cmd.add_argument(
+        "--refresh", action="store_true",
+        help="Import every plugin again instead of reading the cached listing (which is"
+        " refreshed anyway whenever an installed file changes).",
+    )
     list_cmd.set_defaults(handler=partial(_list, kind))
 
     info_cmd = sub.add_parser("info", help=f"Show {_a(noun)}'s runtime parameters.")
@@ -55,33 +60,15 @@ def _entry_kind(entry: Any) -> str:
 
 
 def _list(kind: str, args: argparse.Namespace) -> int:
-    from distilabel.plugins import PLUGINS_ENV_VAR, get_registry
+    from distilabel.plugins import PLUGINS_ENV_VAR
+    from distilabel.plugins._kinds import get_kind
+    from distilabel.plugins._listing import cached_listing
 
-    registry = get_registry(kind)
-    llms: list[dict[str, Any]] = [
-        {
-            "name": entry.name,
-            "kind": _entry_kind(entry),
-            "class": f"{entry.cls.__module__}.{entry.cls.__qualname__}",
-            "plugin": entry.plugin.name,
-            "distribution": entry.plugin.distribution,
-            "version": entry.plugin.version,
-        }
-        for entry in sorted(registry.models.values(), key=lambda e: e.name.lower())
-    ]
-    broken = [
-        {"plugin": b.plugin.name, "distribution": b.plugin.distribution,
-         "version": b.plugin.version, "error": b.error}
-        for b in registry.broken
-    ]
-    conflicts = [
-        {"name": c.name, "distributions": [p.distribution for p in c.plugins],
-         "error": c.message()}
-        for c in registry.conflicts.values()
-    ]
-    skipped: list[dict[str, Any]] = [
-        {"plugin": s.name, "distribution": s.distribution} for s in registry.skipped
-    ]
+    model_kind = get_kind(kind)
+    listing = cached_listing(kind, model_kind.group, partial(_discover_listing, kind),
+                             refresh=args.refresh)
+    llms, broken = listing["models"], listing["broken"]
+    conflicts, skipped = listing["conflicts"], listing["skipped"]
     if args.json:
         print(json.dumps({kind: llms, "broken": broken, "conflicts": conflicts,
                           "skipped": skipped}, indent=2))
@@ -94,7 +81,7 @@ def _list(kind: str, args: argparse.Namespace) -> int:
                  e["distribution"] or e["plugin"], e["version"] or ""]
                 for e in llms])
     else:
-        noun = registry.kind.noun
+        noun = model_kind.noun
         print(f"No {noun} plugins installed. Install one, e.g. `pip install {_INSTALL[kind]}`.")
     for b in broken:
         print(f"\nBROKEN plugin '{b['plugin']}' ({b['distribution']} {b['version']}): {b['error']}")
@@ -104,6 +91,38 @@ def _list(kind: str, args: argparse.Namespace) -> int:
         names = ", ".join(s["plugin"] for s in skipped)
         print(f"\nNot loaded ({PLUGINS_ENV_VAR}): {names}")
     return 0
+
+
+def _discover_listing(kind: str) -> dict[str, Any]:
+    """What ``list`` shows, from a real discovery (which imports every plugin)."""
+    from distilabel.plugins import get_registry
+
+    registry = get_registry(kind)
+    return {
+        "models": [
+            {
+                "name": entry.name,
+                "kind": _entry_kind(entry),
+                "class": f"{entry.cls.__module__}.{entry.cls.__qualname__}",
+                "plugin": entry.plugin.name,
+                "distribution": entry.plugin.distribution,
+                "version": entry.plugin.version,
+            }
+            for entry in sorted(registry.models.values(), key=lambda e: e.name.lower())
+        ],
+        "broken": [
+            {"plugin": b.plugin.name, "distribution": b.plugin.distribution,
+             "version": b.plugin.version, "error": b.error}
+            for b in registry.broken
+        ],
+        "conflicts": [
+            {"name": c.name, "distributions": [p.distribution for p in c.plugins],
+             "error": c.message()}
+            for c in registry.conflicts.values()
+        ],
+        "skipped": [{"plugin": s.name, "distribution": s.distribution}
+                    for s in registry.skipped],
+    }
 
 
 def _info(kind: str, args: argparse.Namespace) -> int:

@@ -31,7 +31,17 @@ if TYPE_CHECKING:
     )
     from distilabel.llms._base import LLM, AsyncLLM
     from distilabel.llms._chat_template import PRESET_CHAT_TEMPLATES, render_chat_template
+    from distilabel.llms._hosted import HostedLLM, max_retries_field
     from distilabel.llms._limiter import RequestLimiter
+    from distilabel.llms._offline import (
+        BatchJob,
+        BatchResults,
+        OfflineBatchGeneration,
+        OfflineBatchGenerationNotFinished,
+        generate_defaults,
+        split_ranges,
+        uses_offline_batch,
+    )
     from distilabel.llms._outputs import InvalidLLMOutputError
     from distilabel.llms._prompts import (
         MAGPIE_PRE_QUERY_TEMPLATES,
@@ -94,6 +104,7 @@ __all__ = [
     "LLM",
     "AsyncLLM",
     "Generation",
+    "HostedLLM",
     "InvalidLLMOutputError",
     "RequestLimiter",
     "api_key_field",
@@ -101,6 +112,7 @@ __all__ = [
     "env_field",
     "generate_separately",
     "join_generations",
+    "max_retries_field",
     "require_api_key",
     "sdk_retrier",
     "split_system",
@@ -110,6 +122,13 @@ __all__ = [
     "LLMInput",
     "StructuredOutput",
     "StructuredOutputError",
+    "BatchJob",
+    "BatchResults",
+    "OfflineBatchGeneration",
+    "OfflineBatchGenerationNotFinished",
+    "generate_defaults",
+    "split_ranges",
+    "uses_offline_batch",
     "magpie_prompt",
     "render_chat_template",
 ]
@@ -120,6 +139,8 @@ _LAZY = {
     "InvalidLLMOutputError": "distilabel.llms._outputs",
     "RequestLimiter": "distilabel.llms._limiter",
     "Generation": "distilabel.llms._api",
+    "HostedLLM": "distilabel.llms._hosted",
+    "max_retries_field": "distilabel.llms._hosted",
     "api_key_field": "distilabel.llms._api",
     "chat_completion_generations": "distilabel.llms._api",
     "env_field": "distilabel.llms._api",
@@ -136,6 +157,13 @@ _LAZY = {
     "render_chat_template": "distilabel.llms._chat_template",
     "StructuredOutput": "distilabel.llms._structured",
     "StructuredOutputError": "distilabel.llms._structured",
+    "BatchJob": "distilabel.llms._offline",
+    "BatchResults": "distilabel.llms._offline",
+    "OfflineBatchGeneration": "distilabel.llms._offline",
+    "OfflineBatchGenerationNotFinished": "distilabel.llms._offline",
+    "split_ranges": "distilabel.llms._offline",
+    "generate_defaults": "distilabel.llms._offline",
+    "uses_offline_batch": "distilabel.llms._offline",
 }
 
 

@@ -53,6 +53,7 @@ def api_key_field(env_var: str, description: Optional[str] = None) -> Any:
         default_factory=_secret_from(env_var),
         description=description or f"The API key; defaults to ${env_var}. Never dumped or"
         " logged.",
+        json_schema_extra={"env_var": env_var},  # a pickled LLM re-reads it there
     )
 
 

@@ -24,24 +24,35 @@ if TYPE_CHECKING:
     from distilabel.pipeline._dag import PipelineValidationError
     from distilabel.pipeline._engine import StepFailedError
     from distilabel.pipeline._pipeline import Pipeline
+    from distilabel.pipeline._routing import (
+        RoutingBatchFunction,
+        routing_batch_function,
+        sample_n_steps,
+    )
     from distilabel.pipeline._summary import RunSummary, StepSummary, TooManyFailedRowsError
 
 __all__ = [
     "Pipeline",
     "PipelineValidationError",
+    "RoutingBatchFunction",
     "RunSummary",
     "StepFailedError",
     "StepSummary",
     "TooManyFailedRowsError",
+    "routing_batch_function",
+    "sample_n_steps",
 ]
 
 _LAZY = {
     "Pipeline": "distilabel.pipeline._pipeline",
     "PipelineValidationError": "distilabel.pipeline._dag",
+    "RoutingBatchFunction": "distilabel.pipeline._routing",
     "RunSummary": "distilabel.pipeline._summary",
     "StepFailedError": "distilabel.pipeline._engine",
     "StepSummary": "distilabel.pipeline._summary",
     "TooManyFailedRowsError": "distilabel.pipeline._summary",
+    "routing_batch_function": "distilabel.pipeline._routing",
+    "sample_n_steps": "distilabel.pipeline._routing",
 }
 
 

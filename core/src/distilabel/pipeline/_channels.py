@@ -20,8 +20,12 @@ from distilabel.steps.typing import Row
 __all__ = ["Channel", "StepInputs", "TakenBatch"]
 
 
-def _replay(store: StepStore, limit: int, skip: int) -> Iterator[list[Row]]:
+def _replay(
+    store: StepStore, limit: int, skip: int, target: Optional[str]
+) -> Iterator[list[Row]]:
     for record, body in store.iter_records(limit):
+        if not record.reaches(target):
+            continue
         if skip >= record.rows:
             skip -= record.rows
             continue
@@ -34,14 +38,24 @@ def _replay(store: StepStore, limit: int, skip: int) -> Iterator[list[Row]]:
 
 
 class Channel:
-    """Batches from one predecessor to one step: replayed ones, then live ones."""
+    """Batches from one predecessor to one step: replayed ones, then live ones.
+
+    ``target`` names the step; a batch the predecessor routed elsewhere (see
+    ``_routing``) is not replayed to it, and ``skip`` counts only rows routed to it.
+    """
 
     def __init__(
-        self, source: StepStore, skip: int, live: bool, maxsize: int = 4
+        self,
+        source: StepStore,
+        skip: int,
+        live: bool,
+        maxsize: int = 4,
+        target: Optional[str] = None,
     ) -> None:
         self.queue: asyncio.Queue[Optional[list[Row]]] = asyncio.Queue(maxsize)
+        self.target = target
         self._replay: Optional[Iterator[list[Row]]] = (
-            _replay(source, source.committed_batches, skip)
+            _replay(source, source.committed_batches, skip, target)
             if source.committed_rows > skip else None
         )
         self.live = live
@@ -112,3 +126,6 @@ class StepInputs:
         if not any(rows for _p, _s, rows in parts):
             return None
         return TakenBatch(parts, dict(self.offsets))
+
+    def close(self) -> None:
+        """Stop taking (the step stopped); nothing to release here."""

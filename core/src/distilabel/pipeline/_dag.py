@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Optional
 from distilabel.errors import DistilabelUserError
 
 if TYPE_CHECKING:
+    from distilabel.pipeline._routing import RoutingBatchFunction
     from distilabel.steps._base import _Step
 
 __all__ = ["DAG", "PipelineValidationError"]
@@ -23,6 +24,8 @@ class DAG:
         self.steps: dict[str, _Step] = {}
         self.predecessors: dict[str, list[str]] = {}
         self.successors: dict[str, list[str]] = {}
+        self.routes: dict[str, RoutingBatchFunction] = {}
+        """Per step, the routing function choosing which successors get each batch."""
 
     def add_step(self, step: _Step) -> None:
         """Add ``step``; its name must be unused.
@@ -64,6 +67,18 @@ class DAG:
     def with_descendants(self, names: list[str]) -> set[str]:
         """``names`` and every step reachable from them."""
         return set(names).union(*(self.descendants(name) for name in names))
+
+    def convergence_source(self, name: str) -> Optional[str]:
+        """The routing step whose routed steps feed ``name`` (``name`` is then a
+        convergence step), or ``None`` when no predecessor of ``name`` gets routed
+        batches (see ``_routing``)."""
+        sources = {
+            source
+            for pred in self.predecessors[name]
+            for source in self.predecessors[pred]
+            if source in self.routes
+        }
+        return next(iter(sources)) if len(sources) == 1 else None
 
     def find_cycle(self) -> Optional[list[str]]:
         """Return one cycle as a list of step names (first repeated at the end), or None."""

@@ -45,6 +45,8 @@ class RunOptions:
     """With ``use_cache``: redo the rows that failed in earlier runs."""
     max_failed_fraction: Optional[float] = None
     """Share of a step's rows that may fail; ``None``: all but every one."""
+    pricing: Optional[Any] = None
+    """A ``distilabel.pricing.Pricing`` to put dollars in the run's summary, or ``None``."""
 
 
 class StepFailedError(DistilabelError):
@@ -68,12 +70,17 @@ class StepFailedError(DistilabelError):
 
 
 def build_channels(
-    dag: DAG, order: list[str], stores: dict[str, StepStore], queue_size: int
+    dag: DAG,
+    order: list[str],
+    stores: dict[str, StepStore],
+    queue_size: int,
+    targets: Optional[set[str]] = None,
 ) -> dict[tuple[str, str], Channel]:
-    """One bounded channel per edge into every unfinished step, skipping what it consumed."""
+    """One bounded channel per edge into every unfinished step (of ``targets`` only,
+    when given), skipping what it consumed."""
     channels: dict[tuple[str, str], Channel] = {}
     for target in order:
-        if stores[target].done:
+        if stores[target].done or (targets is not None and target not in targets):
             continue
         for source in dag.predecessors[target]:
             store = stores[source]
@@ -82,6 +89,7 @@ def build_channels(
                 skip=stores[target].consumed.get(source, 0),
                 live=not store.done,
                 maxsize=queue_size,
+                target=target,
             )
     return channels
 
@@ -152,6 +160,8 @@ def refresh_totals(dag: DAG, order: list[str], progress: dict[str, StepProgress]
             out_totals[name] = step_progress.total
             continue
         preds = [out_totals.get(p) for p in dag.predecessors[name]]
+        if any(p in dag.routes for p in dag.predecessors[name]):
+            preds = [None]  # a routing function decides how many rows it gets
         if any(t is None for t in preds) or not preds:
             total = None
         elif step.takes_multiple_inputs():

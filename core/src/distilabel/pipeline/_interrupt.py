@@ -12,15 +12,16 @@ committed batches are safe, as after ``kill -9``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
 from types import FrameType
-from typing import Any, Coroutine, Optional, TypeVar
+from typing import Any, Callable, Coroutine, Iterator, Optional, TypeVar
 
-__all__ = ["STOP_GRACE", "quit_now", "run_interruptibly"]
+__all__ = ["STOP_GRACE", "ctrl_c_quits", "on_quit", "quit_now", "run_interruptibly"]
 
 _logger = logging.getLogger("distilabel.pipeline")
 _T = TypeVar("_T")
@@ -28,11 +29,29 @@ _T = TypeVar("_T")
 STOP_GRACE = 3.0
 """Seconds a stopped step waits for its calls in worker threads before leaving them."""
 
+_quit_hooks: list[Callable[[], None]] = []
 
-def quit_now() -> None:
+
+@contextlib.contextmanager
+def on_quit(hook: Callable[[], None]) -> Iterator[None]:
+    """Within the block, ``quit_now`` calls ``hook`` before the process ends, e.g. to end
+    the processes of a local Ray cluster, which would otherwise outlive it."""
+    _quit_hooks.append(hook)
+    try:
+        yield
+    finally:
+        _quit_hooks.remove(hook)
+
+
+def quit_now(why: str = "Second Ctrl-C") -> None:
     """End the process at once, as an unhandled SIGINT does (exit status 130 in a shell)."""
-    os.write(2, b"\nSecond Ctrl-C: quitting at once. Batches committed so far are kept;"
-                b" run the pipeline again to resume.\n")
+    os.write(2, f"\n{why}: quitting at once. Batches committed so far are kept; run the"
+                " pipeline again to resume.\n".encode())
+    for hook in list(_quit_hooks):
+        try:
+            hook()
+        except Exception:  # quitting must not fail
+            pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -50,6 +69,22 @@ def _handles_sigint() -> bool:
         threading.current_thread() is threading.main_thread()
         and signal.getsignal(signal.SIGINT) is signal.default_int_handler
     )
+
+
+@contextlib.contextmanager
+def ctrl_c_quits(why: str) -> Iterator[None]:
+    """Within the block, Ctrl-C ends the process at once (``quit_now(why)``) instead of
+    raising ``KeyboardInterrupt`` wherever the code happens to be: for clean-up after a
+    run (shutting a local Ray cluster down takes seconds), which nothing may interrupt
+    half-way with a traceback."""
+    if not _handles_sigint():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: quit_now(why))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_interruptibly(coro: Coroutine[Any, Any, _T]) -> _T:

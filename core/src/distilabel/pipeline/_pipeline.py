@@ -23,12 +23,15 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 
 from distilabel._installation import warn_if_conflicting
+from distilabel._legacy_fields import drop_constructor_fields
 from distilabel.distiset import Distiset, StepRows
 from distilabel.errors import DistilabelUserError
+from distilabel.llms._offline import OfflineBatchGenerationNotFinished
 from distilabel.pipeline._dag import DAG
 from distilabel.pipeline._dataset import attach_dataset
 from distilabel.pipeline._display import make_display
 from distilabel.pipeline._engine import RunOptions, StepFailedError, run_coroutine_sync
+from distilabel.pipeline._load_groups import LoadGroups, load_stages
 from distilabel.pipeline._progress import StepProgress
 from distilabel.pipeline._requirements import check_requirements, parse_requirements
 from distilabel.pipeline._rerun import rewind_failed
@@ -63,6 +66,7 @@ from distilabel.pipeline.storage._location import (
     write_text,
 )
 from distilabel.pipeline.storage._store import StepStore
+from distilabel.pricing import CostEstimate, Pricing, PricingSource
 from distilabel.runtime_parameters import RuntimeParameterInfo
 from distilabel.steps._base import _Step
 from distilabel.steps._context import pop_pipeline, push_pipeline
@@ -95,6 +99,8 @@ class Pipeline:
             reach.
         requirements: packages the pipeline needs (``["openai>=1.0"]``), checked before
             anything loads and kept in the dumped YAML.
+        enable_metadata: accepted for distilabel 1.x code and ignored: the
+            ``distilabel_metadata`` column is always kept here (docs/migrating.md).
 
     Raises:
         DistilabelUserError: ``name`` is empty or a requirement is not valid.
@@ -106,7 +112,10 @@ class Pipeline:
         description: Optional[str] = None,
         cache_dir: Optional[Union[str, os.PathLike[str]]] = None,
         requirements: Optional[list[str]] = None,
+        enable_metadata: bool = False,
     ) -> None:
+        if enable_metadata:
+            drop_constructor_fields("Pipeline", {}, {"enable_metadata": enable_metadata})
         if name is not None and (not isinstance(name, str) or not name.strip()):
             raise DistilabelUserError(
                 "Pipeline `name` must be a non-empty string (or left out to derive it)."
@@ -227,6 +236,8 @@ class Pipeline:
         dataset_batch_size: int = 50,
         retry_failed: bool = True,
         max_failed_fraction: Optional[float] = None,
+        load_groups: Optional[LoadGroups] = None,
+        pricing: Optional[PricingSource] = None,
     ) -> Distiset:
         """Validate, then run every step; return the leaf steps' rows.
 
@@ -249,11 +260,21 @@ class Pipeline:
                 pandas DataFrame or a ``datasets.Dataset``); they become the generator
                 step ``load_dataset``.
             dataset_batch_size: the batch size of that step.
+            load_groups: lists of steps (names or steps) each loaded together and apart
+                from the rest, one group after another, so that two large local models
+                are never in memory at once; ``"sequential_step_execution"``: one step
+                at a time. Local engine only.
+            pricing: model prices in dollars per million tokens (a mapping like
+                ``{"gpt-4o-mini": {"input": 0.15, "output": 0.6}}`` or a JSON/YAML file,
+                see ``docs/cost.md``): the summary and the dataset card then say what the
+                run cost, at batch prices for offline batch steps. Checked before
+                anything runs.
 
         Returns:
-            A ``Distiset``; ``complete`` is false when Ctrl-C stopped the run (what
-            finished is kept, and running again resumes); ``summary`` says per step
-            what was done, failed and retried.
+            A ``Distiset``; ``complete`` is false when Ctrl-C stopped the run, or when
+            rows wait in batch jobs that have not finished (what finished is kept, and
+            running again resumes); ``summary`` says per step what was done, failed and
+            retried.
 
         Raises:
             MissingRequirementsError: a package in ``requirements`` is missing.
@@ -266,19 +287,28 @@ class Pipeline:
         check_requirements(self.requirements, f"Pipeline '{self.name}'")
         if dataset is not None:
             attach_dataset(self, dataset, dataset_batch_size)
-        options = RunOptions(use_cache, retry_failed, check_failed_fraction(max_failed_fraction))
+        options = RunOptions(use_cache, retry_failed, check_failed_fraction(max_failed_fraction),
+                             pricing=Pricing.load(pricing) if pricing is not None else None)
         if engine == "ray":
+            if load_groups is not None:
+                raise DistilabelUserError(
+                    "load_groups is for the local engine; on Ray, give each step the"
+                    " resources it needs (pipeline.ray(resources=...)) and let Ray place"
+                    " them, or run with engine='local'."
+                )
             return self.ray(ray_init_kwargs=ray_init_kwargs).run(
                 parameters, use_cache=use_cache, show_progress=show_progress,
                 retry_failed=retry_failed, max_failed_fraction=max_failed_fraction,
+                pricing=options.pricing,
             )
         if engine != "local":
             raise DistilabelUserError(f"Unknown engine {engine!r}; use 'local' or 'ray'.")
         warn_if_conflicting()
         order = self.validate(parameters)
+        stages = load_stages(self.dag, order, load_groups)
         run_dir = self.run_dir
         with locked_run_dir(run_dir):
-            return self._run_locked(order, run_dir, options, show_progress)
+            return self._run_locked(order, run_dir, options, show_progress, stages=stages)
 
     def dry_run(
         self,
@@ -286,16 +316,44 @@ class Pipeline:
         batch_size: int = 1,
         dataset: Optional[InputDataset] = None,
         show_progress: Optional[bool] = False,
+        pricing: Optional[PricingSource] = None,
     ) -> Distiset:
         """Run ``batch_size`` rows (default one) through every step to try the pipeline.
 
-        Each generator step produces one batch; nothing is read from or written to the
-        pipeline's cache, and the returned ``Distiset`` holds the rows in memory.
-        Validation, parameters and requirements are checked as ``run`` checks them.
+        First, before anything is sent, every task's input tokens over *all* its rows
+        are estimated (and priced, with ``pricing``) and logged; the estimates are in
+        ``distiset.summary.estimates``. Then each generator step produces one batch;
+        nothing is read from or written to the pipeline's cache, and the returned
+        ``Distiset`` holds the rows in memory. Validation, parameters and requirements
+        are checked as ``run`` checks them.
         """
         from distilabel.pipeline._dry_run import dry_run
+        from distilabel.pipeline._estimate import format_estimates
 
-        return dry_run(self, parameters, batch_size, dataset, show_progress=show_progress)
+        if dataset is not None:
+            attach_dataset(self, dataset, batch_size)
+        estimates = self.estimate_cost(parameters, pricing)
+        _logger.info("Pipeline '%s': %s", self.name, format_estimates(estimates))
+        distiset = dry_run(self, parameters, batch_size, None, show_progress=show_progress,
+                           pricing=pricing)
+        if distiset.summary is not None:
+            distiset.summary.estimates = estimates
+        return distiset
+
+    def estimate_cost(
+        self,
+        parameters: Optional[Mapping[str, Any]] = None,
+        pricing: Optional[PricingSource] = None,
+    ) -> list[CostEstimate]:
+        """Estimate each task's input tokens (and dollars, with ``pricing``) over all its
+        rows, sending nothing: the steps without an LLM run on every row, each task fed
+        only by them formats its rows as a run would (``docs/cost.md``). A task fed by
+        another task's answers is listed with ``rows == -1`` (unknown before it runs).
+        """
+        from distilabel.pipeline._estimate import estimate_pipeline_cost
+
+        order = self.validate(parameters)
+        return estimate_pipeline_cost(self, order, pricing)
 
     def ray(
         self,
@@ -326,6 +384,7 @@ class Pipeline:
         options: RunOptions,
         show_progress: Optional[bool],
         engine_factory: Callable[..., Any] = LocalEngine,
+        stages: Optional[list[list[str]]] = None,
     ) -> Distiset:
         dumped = self.dump()
         yaml_text = config_text(dumped)
@@ -358,8 +417,9 @@ class Pipeline:
             if show_progress is not False else None
         )
         snapshots = join(run_dir, "distisets")
+        # Named so that names sort by time (pruning keeps the newest by name).
         target = join(
-            snapshots, f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.time_ns()}"
+            snapshots, f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns()}-{os.getpid()}"
         )
         make_dirs(target)
         complete = True
@@ -368,7 +428,10 @@ class Pipeline:
         with saved_run_log(target) as log:
             _logger.info("Pipeline '%s' starts; progress is kept in %s.", self.name,
                          describe(run_dir))
-            engine = engine_factory(self.dag, order, stores, progress, display)
+            engine = engine_factory(
+                self.dag, order, stores, progress, display,
+                **({"stages": stages} if stages is not None else {}),
+            )
             try:
                 run_coroutine_sync(engine.run())
             except KeyboardInterrupt:
@@ -377,6 +440,12 @@ class Pipeline:
                     "Pipeline '%s' interrupted; finished batches are kept in %s. Run it again"
                     " to resume.", self.name, describe(run_dir),
                 )
+            except StepFailedError as exc:
+                if not isinstance(exc.cause, OfflineBatchGenerationNotFinished):
+                    failure = exc
+                    raise
+                complete = False  # rows wait in batch jobs: stop here, collect on a rerun
+                _logger.warning("Pipeline '%s' stopped: %s", self.name, exc.cause)
             except BaseException as exc:
                 failure = exc
                 raise
@@ -391,6 +460,7 @@ class Pipeline:
                     error=str(failure) if failure is not None else None,
                     max_failed_fraction=options.max_failed_fraction,
                     models=step_models(self.dag.steps),
+                    pricing=options.pricing,
                 )
                 log_summary(summary)
                 if isinstance(failure, StepFailedError):
@@ -420,9 +490,10 @@ class Pipeline:
             store = stores[name]
             snapshot = join(target, f"{name}.batches.jsonl")
             store.snapshot(snapshot)
-            data[name] = StepRows(snapshot, store.committed_rows, layout="batches")
-            if isinstance(target, Path):
-                data[name].hold(target)
+            data[name] = StepRows(
+                snapshot, store.committed_rows, layout="batches", owned=True
+            )
+            data[name].hold(target)
         return Distiset(data, pipeline_yaml=yaml_text, complete=complete, log=log)
 
     # -- serialization ------------------------------------------------------------------

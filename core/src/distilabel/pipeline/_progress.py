@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 PROGRESS_INTERVAL_ENV_VAR = "DISTILABEL_PROGRESS_INTERVAL"
-FINISHED = ("done", "cached", "failed", "stopped")
+FINISHED = ("done", "cached", "failed", "stopped", "pending")
 
 
 @dataclass
@@ -40,6 +40,8 @@ class StepProgress:
     state: str = "waiting"
     started: Optional[float] = None
     finished: Optional[float] = None
+    detail: str = ""
+    """What the step waits on, when rows alone do not say (e.g. batch jobs done/total)."""
     outcome: BatchOutcome = field(default_factory=BatchOutcome, repr=False)
     """What this run's batches said: failed rows and their errors, tokens, reused answers."""
     _first_done: int = field(default=0, repr=False)
@@ -63,7 +65,8 @@ class StepProgress:
         self.outcome.add(outcome)
 
     def finish(self, state: str = "done") -> None:
-        """Mark the step finished (``done``, ``cached``, ``failed`` or ``stopped``)."""
+        """Mark the step finished (``done``, ``cached``, ``failed``, ``stopped``, or
+        ``pending``: its rows wait in external batch jobs)."""
         self.state = state
         self.finished = time.monotonic()
 
@@ -117,6 +120,8 @@ class StepProgress:
             parts.append(f"elapsed {clock(self.elapsed)}")
         if self.errors:
             parts.append(f"{self.errors} failed")
+        if self.detail:
+            parts.append(self.detail)
         eta = self.eta
         if eta is not None:
             parts.append(f"ETA {clock(eta)}")

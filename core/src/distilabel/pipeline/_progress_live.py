@@ -31,7 +31,7 @@ __all__ = ["Board", "LiveDisplay", "NotebookDisplay"]
 
 _STATE_STYLE = {
     "waiting": "dim", "loading": "cyan", "running": "cyan", "done": "green",
-    "cached": "green", "failed": "bold red", "stopped": "yellow",
+    "cached": "green", "failed": "bold red", "stopped": "yellow", "pending": "yellow",
 }
 # Optional columns, dropped from the last to the first when the width is short, and the
 # order columns are shown in.
@@ -50,7 +50,7 @@ def _cells(step: StepProgress) -> dict[str, str]:
         "state": step.state,
         "count": f"{step.done}/{step.total}" if step.total is not None else f"{step.done}",
         "percent": f"{100 * fraction:3.0f}%" if fraction is not None else "",
-        "rate": f"{step.rate:.1f} rows/s" if running else "",
+        "rate": step.detail or (f"{step.rate:.1f} rows/s" if running else ""),
         "tokens": f"{step.token_rate:.0f} tok/s" if running and step.tokens else "",
         "elapsed": clock(step.elapsed) if running else "",
         "eta": f"ETA {clock(eta)}" if eta is not None else "",

@@ -182,7 +182,13 @@ def _log(name: str, info: Rewound) -> None:
 def _cuts(dag: DAG, order: list[str], stores: dict[str, StepStore]) -> dict[str, int]:
     """Per step to rewind, how many of its committed batches stay."""
     cuts: dict[str, int] = {}
-    kept_rows: dict[str, int] = {}
+    kept: dict[str, int] = {}
+
+    def kept_rows(pred: str, target: str) -> int:
+        """Rows ``pred`` keeps that went to ``target`` (a routing function may have sent
+        some of its batches elsewhere)."""
+        return sum(r.rows for r in stores[pred].records[: kept[pred]] if r.reaches(target))
+
     for name in order:
         store = stores[name]
         records = store.records
@@ -190,28 +196,32 @@ def _cuts(dag: DAG, order: list[str], stores: dict[str, StepStore]) -> dict[str,
         for pred in dag.predecessors[name]:
             # Rows of ``pred`` beyond what it keeps are redone (or were never committed):
             # whatever consumed them is redone too.
-            beyond = (i for i, r in enumerate(records) if r.consumed.get(pred, 0) > kept_rows[pred])
+            limit = kept_rows(pred, name)
+            beyond = (i for i, r in enumerate(records) if r.consumed.get(pred, 0) > limit)
             cut = min(cut, next(beyond, len(records)))
         if not records and store.done and any(p in cuts for p in dag.predecessors[name]):
             cut = -1  # a step that made no rows from what is now redone
         if cut < len(records):
             cuts[name] = max(cut, 0)
-        kept_rows[name] = sum(r.rows for r in records[: cuts.get(name, len(records))])
+        kept[name] = cuts.get(name, len(records))
     return cuts
 
 
 class _RowCursor:
-    """The committed rows of one store, read forward from an offset."""
+    """The committed rows of one store that went to step ``target``, read forward from
+    an offset (counted in those rows)."""
 
-    def __init__(self, store: StepStore, start: int) -> None:
-        self._batches = self._iter(store, start)
+    def __init__(self, store: StepStore, start: int, target: str) -> None:
+        self._batches = self._iter(store, start, target)
         self._buffer: list[Row] = []
         self.offset = start
 
     @staticmethod
-    def _iter(store: StepStore, start: int) -> Iterator[list[Row]]:
+    def _iter(store: StepStore, start: int, target: str) -> Iterator[list[Row]]:
         offset = 0
         for record, body in store.iter_records():
+            if not record.reaches(target):
+                continue
             end = offset + record.rows
             if end > start:
                 rows: list[Row] = json.loads(body)
@@ -240,7 +250,7 @@ def _save_answers(
     store, cut = stores[name], cuts[name]
     preds = dag.predecessors[name]
     start = store.records[cut - 1].consumed if cut else {}
-    cursors = {p: _RowCursor(stores[p], start.get(p, 0)) for p in preds}
+    cursors = {p: _RowCursor(stores[p], start.get(p, 0), name) for p in preds}
     per_input = 1 if task.group_generations else task.num_generations
     entries: dict[str, Any] = {}
     occurrences: dict[str, int] = {}

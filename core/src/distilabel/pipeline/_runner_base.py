@@ -12,9 +12,10 @@ import asyncio
 import concurrent.futures
 import logging
 import time
-from typing import Any, Callable, Coroutine, Iterable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Iterable, Optional, TypeVar
 
 from distilabel.llms import AsyncLLM
+from distilabel.llms._offline import OfflineBatchGenerationNotFinished
 from distilabel.pipeline._channels import Channel, StepInputs
 from distilabel.pipeline._interrupt import STOP_GRACE
 from distilabel.pipeline._progress import StepProgress
@@ -25,6 +26,9 @@ from distilabel.steps.tasks._base import Task
 from distilabel.steps.tasks._outcome import BatchOutcome
 from distilabel.steps.typing import Row
 
+if TYPE_CHECKING:
+    from distilabel.pipeline._routing import RoutingBatchFunction
+
 __all__ = ["StepRunner", "run_feeder_and_committer"]
 
 _logger = logging.getLogger("distilabel.pipeline")
@@ -33,6 +37,10 @@ _T = TypeVar("_T")
 
 class StepRunner:
     """Load, run, commit, forward, unload: what every kind of step shares."""
+
+    router: Optional[RoutingBatchFunction] = None
+    """The step's routing function, choosing among ``successors`` per batch."""
+    successors: list[str] = []
 
     def __init__(
         self,
@@ -104,6 +112,9 @@ class StepRunner:
         except asyncio.CancelledError:
             self.progress.finish("stopped")
             raise
+        except OfflineBatchGenerationNotFinished:
+            self.progress.finish("pending")
+            raise
         except BaseException:
             self.progress.finish("failed")
             raise
@@ -125,6 +136,8 @@ class StepRunner:
                     _logger.warning("Step '%s' failed to unload: %s", self.step.name, exc)
             for llm in self._async_llms():
                 llm.use_event_loop(None)
+            if self.inputs is not None:
+                self.inputs.close()
             self.store.close()
 
     async def process(self) -> None:
@@ -135,7 +148,8 @@ class StepRunner:
         self, rows: list[Row], consumed: dict[str, int], done_rows: int, reused: int = 0
     ) -> None:
         """Commit a batch, count it, and pass it to every successor (copies for all but
-        the last, so one successor's changes never leak into another's rows).
+        the last, so one successor's changes never leak into another's rows); with a
+        routing function, only to the successors it chose, kept in the batch's header.
 
         ``reused`` counts the rows answered from an earlier run's answers.
 
@@ -145,11 +159,13 @@ class StepRunner:
         step = self.step
         outcome = step.outcome(rows) if isinstance(step, Task) else BatchOutcome()
         outcome.reused = reused
-        self.store.commit(rows, consumed, outcome.errors)
+        route = None if self.router is None else self.router.route(step.name, self.successors)
+        self.store.commit(rows, consumed, outcome.errors, route)
         self.progress.record(done_rows, outcome)
-        last = len(self.outputs) - 1
+        outputs = [c for c in self.outputs if route is None or c.target in route]
+        last = len(outputs) - 1
         if rows:
-            for index, channel in enumerate(self.outputs):
+            for index, channel in enumerate(outputs):
                 await channel.queue.put(rows if index == last else [dict(r) for r in rows])
         self.check_stopped()
 

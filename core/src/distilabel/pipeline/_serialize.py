@@ -13,11 +13,11 @@ from distilabel._text import find_invalid_text
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline._dag import DAG
 from distilabel.pipeline._legacy import (
-    check_pipeline_fields,
     drop_legacy_fields,
     is_1x_file,
     report_dropped,
 )
+from distilabel.pipeline._routing import routing_from_dict
 from distilabel.serialization import TYPE_INFO_KEY, import_type
 from distilabel.steps._base import _Step
 
@@ -66,6 +66,9 @@ def pipeline_to_dict(pipeline: Buildable) -> dict[str, Any]:
             "connections": [
                 {"from": name, "to": list(dag.successors[name])} for name in dag.steps
             ],
+            "routing_batch_functions": [
+                function.dump(name) for name, function in dag.routes.items()
+            ],
             TYPE_INFO_KEY: {"module": "distilabel.pipeline", "name": "Pipeline"},
         },
         "requirements": list(pipeline.requirements),
@@ -89,8 +92,6 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
     connections = _checked_connections(body.get("connections"))
     legacy = is_1x_file(data)
     dropped: list[str] = []
-    if legacy:
-        check_pipeline_fields(body)
     pipeline = cls(
         name=body.get("name") or "pipeline",
         description=body.get("description"),
@@ -113,7 +114,9 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
                 )
             step_data.setdefault("name", entry.get("name"))
             if legacy:
-                dropped += drop_legacy_fields(step_data, str(entry.get("name")))
+                dropped += drop_legacy_fields(
+                    step_data, str(entry.get("name")), f"Pipeline file of '{pipeline.name}'"
+                )
             try:
                 step_cls.from_dict(step_data)
             except ValidationError as exc:
@@ -135,6 +138,14 @@ def pipeline_from_dict(cls: Callable[..., _P], data: Mapping[str, Any]) -> _P:
                         f" {', '.join(pipeline.dag.steps)}."
                     )
             pipeline.dag.add_edge(source, target)
+    for entry in body.get("routing_batch_functions") or []:
+        step_name = entry.get("step") if isinstance(entry, Mapping) else None
+        if step_name not in pipeline.dag.steps:
+            raise DistilabelUserError(
+                f"A routing function in the pipeline file names unknown step {step_name!r};"
+                f" steps: {', '.join(pipeline.dag.steps)}."
+            )
+        pipeline.dag.routes[step_name] = routing_from_dict(entry)
     return pipeline
 
 

@@ -133,6 +133,10 @@ def step_keys(
     for name in order:
         step = dag.steps[name]
         config = _strip(dumps[name] if dumps is not None else step.dump())
+        if name in dag.routes:  # where its batches go is part of its stored output
+            routing = dag.routes[name].dump(name)
+            routing.pop("description", None)
+            config = {**config, "(routing)": routing}
         data = step.signature_data()
         after = [keys[p].signature for p in dag.predecessors[name]]
         fields: dict[str, str] = {}

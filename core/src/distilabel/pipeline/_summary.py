@@ -16,7 +16,7 @@ from distilabel.errors import DistilabelError
 from distilabel.pipeline._progress import StepProgress, clock
 from distilabel.pipeline._rerun import Rewound
 from distilabel.pipeline.storage._store import StepStore
-from distilabel.pricing import Pricing, PricingSource
+from distilabel.pricing import CostEstimate, Pricing, PricingSource, format_dollars
 
 __all__ = [
     "RunSummary",
@@ -94,6 +94,10 @@ class RunSummary:
     """Why the run failed, when it did."""
     max_failed_fraction: Optional[float] = None
     """The threshold the run was held to (``None``: a step must not fail every row)."""
+    pricing: Optional[Pricing] = None
+    """The prices given to ``run(pricing=...)``: ``cost()`` uses them by default."""
+    estimates: list[CostEstimate] = field(default_factory=list)
+    """What a dry run estimated, per task, before anything was sent."""
 
     @property
     def failed_steps(self) -> list[str]:
@@ -123,10 +127,13 @@ class RunSummary:
                                       before[1] + step.output_tokens)
         return totals
 
-    def cost(self, pricing: PricingSource) -> Optional[float]:
-        """Dollars for this run's tokens at ``pricing`` (batch prices for batch steps);
-        ``None`` when a step that used tokens has a model with no price."""
-        prices = Pricing.load(pricing)
+    def cost(self, pricing: Optional[PricingSource] = None) -> Optional[float]:
+        """Dollars for this run's tokens at ``pricing`` (by default the run's own, from
+        ``run(pricing=...)``), at batch prices for batch steps; ``None`` when no prices
+        were given or a step that used tokens has a model with no price."""
+        if pricing is None and self.pricing is None:
+            return None
+        prices = Pricing.load(pricing if pricing is not None else self.pricing)  # type: ignore[arg-type]
         total = 0.0
         for step in self.steps.values():
             dollars = step.cost(prices)
@@ -172,6 +179,7 @@ def build_summary(
     error: Optional[str] = None,
     max_failed_fraction: Optional[float] = None,
     models: Optional[Mapping[str, tuple[str, bool]]] = None,
+    pricing: Optional[Pricing] = None,
 ) -> RunSummary:
     """The summary of a run from its stores (what is committed) and progress (what this
     run did); ``models`` maps a step with an LLM to its model and whether it batches."""
@@ -197,7 +205,8 @@ def build_summary(
             model=models[name][0] if name in models else None,
             batch=models[name][1] if name in models else False,
         )
-    return RunSummary(pipeline, steps, wall_time, complete, error, max_failed_fraction)
+    return RunSummary(pipeline, steps, wall_time, complete, error, max_failed_fraction,
+                      pricing)
 
 
 def step_models(steps: Mapping[str, object]) -> dict[str, tuple[str, bool]]:
@@ -252,6 +261,9 @@ def format_summary(summary: RunSummary) -> str:
             parts.append(f"{step.processed} processed now")
         if step.input_tokens or step.output_tokens:
             parts.append(f"tokens {step.input_tokens} in / {step.output_tokens} out")
+            dollars = step.cost(summary.pricing) if summary.pricing is not None else None
+            if dollars is not None:
+                parts.append(f"{format_dollars(dollars)}{' (batch)' if step.batch else ''}")
         if step.replaced_surrogates:
             parts.append(f"{step.replaced_surrogates} lone surrogates replaced")
         if step.wall_time:
@@ -259,6 +271,10 @@ def format_summary(summary: RunSummary) -> str:
         lines.append(f"  {name:<{width}}  {step.state:<7}  " + ", ".join(parts))
         for message, count in step.errors:
             lines.append(f"  {'':<{width}}    {count} x {message}")
+    total = summary.cost()
+    if total is not None and (summary.input_tokens or summary.output_tokens):
+        lines.append(f"  Cost: {format_dollars(total)} for {summary.input_tokens} input and"
+                     f" {summary.output_tokens} output tokens.")
     failing = summary.failed_steps
     if summary.error:
         lines.append(f"Failed: {summary.error}")

@@ -8,7 +8,13 @@ from distilabel._suggest import closest, did_you_mean
 from distilabel.errors import DistilabelUserError, UnknownRuntimeParameterError
 from distilabel.pipeline._dag import DAG, PipelineValidationError
 
-__all__ = ["PipelineValidationError", "apply_parameters", "available_columns", "validate_dag"]
+__all__ = [
+    "PipelineValidationError",
+    "apply_parameters",
+    "available_columns",
+    "routing_problems",
+    "validate_dag",
+]
 
 
 def apply_parameters(dag: DAG, parameters: Optional[Mapping[str, Any]]) -> None:
@@ -129,6 +135,7 @@ def validate_dag(dag: DAG, pipeline_name: str) -> list[str]:
                     f" ({sources}) produces it. Available: {', '.join(sorted(incoming)) or 'none'}."
                     + mapping_hint
                 )
+    problems.extend(routing_problems(dag))
     for name in order:
         problems.extend(dag.steps[name].validation_problems())
     for name in order:
@@ -142,3 +149,45 @@ def validate_dag(dag: DAG, pipeline_name: str) -> list[str]:
         header = f"Pipeline '{pipeline_name}' cannot run:"
         raise PipelineValidationError(header + "\n- " + "\n- ".join(problems))
     return order
+
+
+def routing_problems(dag: DAG) -> list[str]:
+    """What stops the pipeline's routing from working, one line per problem."""
+    problems: list[str] = []
+    for source, function in dag.routes.items():
+        step = dag.steps[source]
+        successors = dag.successors[source]
+        if step.is_global:
+            problems.append(
+                f"Step '{source}' is a global step; its output cannot be routed with"
+                f" '{function.name}'. Route from a step before or after it."
+            )
+        n = (function.factory or ("", "", {}))[2].get("n")
+        if isinstance(n, int) and n > len(successors):
+            problems.append(
+                f"Routing function '{function.name}' of step '{source}' sends each batch to"
+                f" {n} steps, but only {len(successors)} follow it ({', '.join(successors)})."
+            )
+        for target in successors:
+            others = [p for p in dag.predecessors[target] if p != source]
+            if others:
+                problems.append(
+                    f"Step '{target}' receives routed batches from '{source}', so it cannot"
+                    f" also read from {', '.join(map(repr, others))}."
+                )
+    routed = {t: s for s, _f in dag.routes.items() for t in dag.successors[s]}
+    for name in dag.steps:
+        preds = dag.predecessors[name]
+        routed_preds = [p for p in preds if p in routed]
+        if not routed_preds:
+            continue
+        source = routed[routed_preds[0]]
+        strays = [p for p in preds if routed.get(p) != source]
+        if strays:
+            problems.append(
+                f"Step '{name}' reads from steps routed from '{source}'"
+                f" ({', '.join(routed_preds)}) and from {', '.join(map(repr, strays))},"
+                f" which are not; a step after routed steps reads only from steps routed"
+                f" from one step."
+            )
+    return problems

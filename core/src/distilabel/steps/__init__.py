@@ -17,16 +17,32 @@ from distilabel._lazy import lazy_attributes
 if TYPE_CHECKING:
     from distilabel.steps._base import GeneratorStep, GlobalStep, Step
     from distilabel.steps._columns import (
+        CombineColumns,
         CombineOutputs,
         ExpandColumns,
         GroupColumns,
         KeepColumns,
+        MergeColumns,
     )
+    from distilabel.steps._data_sampler import DataSampler
     from distilabel.steps._decorator import step
+    from distilabel.steps._deita import DeitaFiltering
+    from distilabel.steps._embedding_dedup import EmbeddingDedup
+    from distilabel.steps._embedding_generation import EmbeddingGeneration
+    from distilabel.steps._faiss import FaissNearestNeighbour
+    from distilabel.steps._formatting import (
+        FormatChatGenerationDPO,
+        FormatChatGenerationSFT,
+        FormatTextGenerationDPO,
+        FormatTextGenerationSFT,
+    )
     from distilabel.steps._load_dicts import LoadDataFromDicts
+    from distilabel.steps._load_disk import LoadDataFromDisk
     from distilabel.steps._load_files import LoadDataFromFileSystem
     from distilabel.steps._load_hub import LoadDataFromHub
     from distilabel.steps._make_generator import make_generator_step
+    from distilabel.steps._minhash import MinHashDedup
+    from distilabel.steps._push_to_hub import PushToHub
     from distilabel.steps._resources import StepResources
     from distilabel.steps.typing import (
         GeneratorStepOutput,
@@ -36,16 +52,30 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "CombineColumns",
     "CombineOutputs",
+    "DataSampler",
+    "DeitaFiltering",
+    "EmbeddingDedup",
+    "EmbeddingGeneration",
     "ExpandColumns",
+    "FaissNearestNeighbour",
+    "FormatChatGenerationDPO",
+    "FormatChatGenerationSFT",
+    "FormatTextGenerationDPO",
+    "FormatTextGenerationSFT",
     "GeneratorStep",
     "GeneratorStepOutput",
     "GlobalStep",
     "GroupColumns",
     "KeepColumns",
     "LoadDataFromDicts",
+    "LoadDataFromDisk",
     "LoadDataFromFileSystem",
     "LoadDataFromHub",
+    "MergeColumns",
+    "MinHashDedup",
+    "PushToHub",
     "Step",
     "StepColumns",
     "StepInput",
@@ -56,16 +86,30 @@ __all__ = [
 ]
 
 _LAZY = {
+    "CombineColumns": "distilabel.steps._columns",
     "CombineOutputs": "distilabel.steps._columns",
+    "DataSampler": "distilabel.steps._data_sampler",
+    "DeitaFiltering": "distilabel.steps._deita",
+    "EmbeddingDedup": "distilabel.steps._embedding_dedup",
+    "EmbeddingGeneration": "distilabel.steps._embedding_generation",
     "ExpandColumns": "distilabel.steps._columns",
+    "FaissNearestNeighbour": "distilabel.steps._faiss",
+    "FormatChatGenerationDPO": "distilabel.steps._formatting",
+    "FormatChatGenerationSFT": "distilabel.steps._formatting",
+    "FormatTextGenerationDPO": "distilabel.steps._formatting",
+    "FormatTextGenerationSFT": "distilabel.steps._formatting",
     "GeneratorStep": "distilabel.steps._base",
     "GeneratorStepOutput": "distilabel.steps.typing",
     "GlobalStep": "distilabel.steps._base",
     "GroupColumns": "distilabel.steps._columns",
     "KeepColumns": "distilabel.steps._columns",
     "LoadDataFromDicts": "distilabel.steps._load_dicts",
+    "LoadDataFromDisk": "distilabel.steps._load_disk",
     "LoadDataFromFileSystem": "distilabel.steps._load_files",
     "LoadDataFromHub": "distilabel.steps._load_hub",
+    "MergeColumns": "distilabel.steps._columns",
+    "MinHashDedup": "distilabel.steps._minhash",
+    "PushToHub": "distilabel.steps._push_to_hub",
     "Step": "distilabel.steps._base",
     "StepColumns": "distilabel.steps.typing",
     "StepInput": "distilabel.steps.typing",

@@ -1,4 +1,4 @@
-"""Steps that reshape columns: keep, combine, expand and group."""
+"""Steps that reshape columns: keep, combine, expand, group and merge."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from distilabel.errors import DistilabelUserError
 from distilabel.steps._base import Step
 from distilabel.steps.typing import Row, StepColumns, StepInput, StepOutput
 
-__all__ = ["CombineOutputs", "ExpandColumns", "GroupColumns", "KeepColumns"]
+__all__ = [
+    "CombineColumns", "CombineOutputs", "ExpandColumns", "GroupColumns", "KeepColumns",
+    "MergeColumns",
+]
 
 _METADATA = "distilabel_metadata"
 
@@ -185,3 +188,50 @@ class GroupColumns(Step):
                 merged[target] = [row.get(col) for row in rows]
             out.append(merged)
         yield out
+
+
+class CombineColumns(GroupColumns):
+    """``GroupColumns`` under its distilabel 1.0-1.3 name: the grouped columns are named
+    ``merged_<column>`` by default, as they were then.
+
+    Example::
+
+        CombineColumns(columns=["generation", "model_name"])
+    """
+
+    @property
+    def outputs(self) -> StepColumns:
+        return self.output_columns or [f"merged_{c}" for c in self.columns]
+
+
+class MergeColumns(Step):
+    """Put the values of several columns of each row into one list column.
+
+    ``MergeColumns(columns=["answer_a", "answer_b"], output_column="generations")``
+    adds ``"generations": ["x", "y"]`` to ``{"answer_a": "x", "answer_b": "y"}`` (the
+    merged columns stay); a missing column gives ``None`` in its place.
+
+    Example::
+
+        MergeColumns(columns=["answer_a", "answer_b"], output_column="generations")
+    """
+
+    columns: list[str] = Field(..., min_length=1, description="The columns to merge, in order.")
+    output_column: Optional[str] = Field(
+        default=None, description="The name of the list column (default `merged_column`)."
+    )
+
+    @property
+    def inputs(self) -> StepColumns:
+        return self.columns
+
+    @property
+    def outputs(self) -> StepColumns:
+        return [self.output_column or "merged_column"]
+
+    def process(self, inputs: StepInput) -> StepOutput:
+        """Yield the rows with the merged list column added."""
+        target = self.output_column or "merged_column"
+        for row in inputs:
+            row[target] = [row.get(c) for c in self.columns]
+        yield inputs

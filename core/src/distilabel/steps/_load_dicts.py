@@ -9,7 +9,25 @@ from pydantic import Field
 from distilabel.steps._base import GeneratorStep
 from distilabel.steps.typing import GeneratorStepOutput, StepColumns
 
-__all__ = ["LoadDataFromDicts"]
+__all__ = ["LoadDataFromDicts", "batches_of", "columns_of"]
+
+
+def columns_of(rows: list[dict[str, Any]]) -> list[str]:
+    """The columns of the first 100 rows, in the order they appear."""
+    columns: dict[str, bool] = {}
+    for row in rows[:100]:
+        columns.update(dict.fromkeys(row, True))
+    return list(columns)
+
+
+def batches_of(rows: list[dict[str, Any]], offset: int, size: int) -> GeneratorStepOutput:
+    """Yield ``(batch, is_last)`` over copies of ``rows`` from ``offset`` on, ``size`` at a
+    time (one empty last batch when nothing is left)."""
+    if offset >= len(rows):
+        yield [], True
+        return
+    for start in range(offset, len(rows), size):
+        yield [dict(row) for row in rows[start:start + size]], start + size >= len(rows)
 
 
 class LoadDataFromDicts(GeneratorStep):
@@ -26,20 +44,11 @@ class LoadDataFromDicts(GeneratorStep):
 
     @property
     def outputs(self) -> StepColumns:
-        columns: dict[str, bool] = {}
-        for row in self.data[:100]:
-            columns.update(dict.fromkeys(row, True))
-        return list(columns)
+        return columns_of(self.data)
 
     def total_rows(self) -> Optional[int]:
         return len(self.data)
 
     def process(self, offset: int = 0) -> GeneratorStepOutput:
         """Yield copies of the rows from ``offset`` on, ``batch_size`` at a time."""
-        data = self.data
-        size = self.batch_size or 50
-        if offset >= len(data):
-            yield [], True
-            return
-        for start in range(offset, len(data), size):
-            yield [dict(row) for row in data[start:start + size]], start + size >= len(data)
+        yield from batches_of(self.data, offset, self.batch_size or 50)

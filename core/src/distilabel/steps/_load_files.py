@@ -1,14 +1,18 @@
-"""``LoadDataFromFileSystem``: feed a pipeline from JSONL, JSON, CSV or Parquet files."""
+"""``LoadDataFromFileSystem``: feed a pipeline from JSONL, JSON, CSV or Parquet files, local
+or remote (any fsspec URL: ``s3://``, ``gs://``, ``https://``, ``memory://``, ...)."""
 
 from __future__ import annotations
 
 import csv
 import glob
+import io
 import itertools
 import json
 import os
-from pathlib import Path
-from typing import Any, Iterator, Literal, Optional, Union
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Iterator, Literal, Optional, Union
 
 from pydantic import Field, PositiveInt, field_validator
 
@@ -17,7 +21,7 @@ from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.steps._base import GeneratorStep
 from distilabel.steps.typing import GeneratorStepOutput, Row, StepColumns
 
-__all__ = ["LoadDataFromFileSystem", "iter_file_rows", "resolve_data_files"]
+__all__ = ["LoadDataFromFileSystem", "RemoteFile", "iter_file_rows", "resolve_data_files"]
 
 FileType = Literal["jsonl", "json", "csv", "parquet"]
 
@@ -32,7 +36,71 @@ _EXTENSIONS: dict[str, FileType] = {
 _GLOB_CHARS = ("*", "?", "[")
 
 
-def _filetype(path: Path, explicit: Optional[str]) -> FileType:
+@dataclass(frozen=True)
+class RemoteFile:
+    """A data file behind an fsspec URL: its file system and its path there."""
+
+    url: str
+    fs: Any
+    path: str
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.path.split("?", 1)[0]).suffix
+
+    def open(self, mode: str = "rb") -> IO[Any]:
+        return self.fs.open(self.path, mode)  # type: ignore[no-any-return]
+
+    def stamp(self) -> tuple[str, Any, str]:
+        """``(url, size, version)``: what says the file changed (mtime, ETag, ...)."""
+        info = self.fs.info(self.path)
+        version = next((str(info[k]) for k in ("mtime", "LastModified", "last_modified",
+                                                "ETag", "etag", "updated") if k in info), "")
+        return self.url, info.get("size"), version
+
+    def __str__(self) -> str:
+        return self.url
+
+
+DataFile = Union[Path, RemoteFile]
+
+
+def _is_url(pattern: str) -> bool:
+    return "://" in pattern
+
+
+def _remote_files(
+    pattern: str, filetype: Optional[str], storage_options: Optional[dict[str, Any]]
+) -> list[RemoteFile]:
+    import fsspec
+
+    try:
+        fs, root = fsspec.core.url_to_fs(pattern, **(storage_options or {}))
+        if any(ch in root for ch in _GLOB_CHARS):
+            found = sorted(p for p in fs.glob(root) if fs.isfile(p))
+        elif fs.isfile(root):
+            found = [root]
+        elif fs.isdir(root):
+            found = sorted(
+                p for p in fs.find(root)
+                if filetype or PurePosixPath(p).suffix.lower() in _EXTENSIONS
+            )
+        else:
+            raise DistilabelUserError(
+                f"Data file '{pattern}' does not exist. Pass an existing file, directory or"
+                " glob pattern as `data_files`."
+            )
+    except ImportError as exc:
+        raise ImportError(f"Reading '{pattern}': {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise DistilabelUserError(
+            f"Cannot list data files at '{pattern}': {type(exc).__name__}: {exc}. Check the"
+            " URL and `storage_options` (credentials)."
+        ) from None
+    return [RemoteFile(fs.unstrip_protocol(p), fs, p) for p in found]
+
+
+def _filetype(path: DataFile, explicit: Optional[str]) -> FileType:
     if explicit:
         return explicit  # type: ignore[return-value]
     found = _EXTENSIONS.get(path.suffix.lower())
@@ -45,17 +113,25 @@ def _filetype(path: Path, explicit: Optional[str]) -> FileType:
     return found
 
 
-def resolve_data_files(spec: Union[str, list[str]], filetype: Optional[str] = None) -> list[Path]:
-    """Expand ``spec`` (a path, a directory, a glob, or a list of them) into sorted files.
+def resolve_data_files(
+    spec: Union[str, list[str]], filetype: Optional[str] = None,
+    storage_options: Optional[dict[str, Any]] = None,
+) -> list[DataFile]:
+    """Expand ``spec`` (a path, a directory, a glob, an fsspec URL of any of these, or a
+    list of them) into sorted files.
 
     Raises:
         DistilabelUserError: a path does not exist or a pattern matches no file.
+        ImportError: a URL's file system needs a package that is not installed (s3fs...).
     """
     patterns = [spec] if isinstance(spec, str) else list(spec)
-    files: list[Path] = []
+    files: list[DataFile] = []
     for pattern in patterns:
+        found: list[Any]
         path = Path(os.path.expanduser(str(pattern)))
-        if any(ch in str(pattern) for ch in _GLOB_CHARS):
+        if _is_url(str(pattern)):
+            found = _remote_files(str(pattern), filetype, storage_options)
+        elif any(ch in str(pattern) for ch in _GLOB_CHARS):
             found = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
             found = [p for p in found if p.is_file()]
         elif path.is_dir():
@@ -79,8 +155,18 @@ def resolve_data_files(spec: Union[str, list[str]], filetype: Optional[str] = No
     return files
 
 
-def _iter_jsonl(path: Path) -> Iterator[Row]:
-    with path.open(encoding="utf-8") as fh:
+@contextmanager
+def _text(path: DataFile) -> Iterator[IO[str]]:
+    if isinstance(path, Path):
+        with path.open(encoding="utf-8", newline="") as fh:
+            yield fh
+    else:
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
+            yield fh
+
+
+def _iter_jsonl(path: DataFile) -> Iterator[Row]:
+    with _text(path) as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
@@ -96,14 +182,15 @@ def _iter_jsonl(path: Path) -> Iterator[Row]:
             yield row
 
 
-def _iter_json(path: Path) -> Iterator[Row]:
-    with path.open(encoding="utf-8") as fh:
+def _iter_json(path: DataFile) -> Iterator[Row]:
+    with _text(path) as fh:
         head = fh.read(1024).lstrip()
     if not head.startswith("["):
         yield from _iter_jsonl(path)
         return
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with _text(path) as fh:
+            data = json.loads(fh.read())
     except json.JSONDecodeError as exc:
         raise DistilabelUserError(
             f"Invalid JSON in {path}: {exc.msg} (line {exc.lineno})."
@@ -116,12 +203,12 @@ def _iter_json(path: Path) -> Iterator[Row]:
         yield row
 
 
-def _iter_csv(path: Path) -> Iterator[Row]:
-    with path.open(encoding="utf-8", newline="") as fh:
+def _iter_csv(path: DataFile) -> Iterator[Row]:
+    with _text(path) as fh:
         yield from csv.DictReader(fh)
 
 
-def _iter_parquet(path: Path) -> Iterator[Row]:
+def _iter_parquet(path: DataFile) -> Iterator[Row]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -129,15 +216,16 @@ def _iter_parquet(path: Path) -> Iterator[Row]:
             f"Reading Parquet file '{path}' needs pyarrow: pip install 'distilabel-core[parquet]'"
             " (or `pip install pyarrow`)."
         ) from None
-    parquet = pq.ParquetFile(path)
-    for record_batch in parquet.iter_batches(batch_size=1024):
-        yield from record_batch.to_pylist()
+    with path.open("rb") as fh:
+        parquet = pq.ParquetFile(fh)
+        for record_batch in parquet.iter_batches(batch_size=1024):
+            yield from record_batch.to_pylist()
 
 
 _READERS = {"jsonl": _iter_jsonl, "json": _iter_json, "csv": _iter_csv, "parquet": _iter_parquet}
 
 
-def iter_file_rows(files: list[Path], filetype: Optional[str] = None) -> Iterator[Row]:
+def iter_file_rows(files: list[DataFile], filetype: Optional[str] = None) -> Iterator[Row]:
     """Yield the rows of ``files`` in order, each read with its format's reader."""
     for path in files:
         yield from _READERS[_filetype(path, filetype)](path)
@@ -147,7 +235,10 @@ class LoadDataFromFileSystem(GeneratorStep):
     """Produce the rows of local data files: JSONL, JSON (array or lines), CSV, Parquet.
 
     ``data_files`` is a path, a directory (every supported file in it, recursively), a
-    glob (``data/*.jsonl``, ``data/**/*.csv``) or a list of these. Files are read in
+    glob (``data/*.jsonl``, ``data/**/*.csv``) or a list of these; each may be an fsspec
+    URL (``s3://bucket/data/*.jsonl``, ``https://host/train.csv``), opened with
+    ``storage_options`` (credentials, endpoint) and the file system's package installed
+    (``s3fs``, ``gcsfs``, ...; HTTP needs ``aiohttp``). Files are read in
     sorted order and streamed, so large files do not need to fit in memory. CSV values
     are strings; Parquet needs the ``parquet`` extra (pyarrow).
 
@@ -165,6 +256,10 @@ class LoadDataFromFileSystem(GeneratorStep):
     num_examples: Optional[RuntimeParameter[PositiveInt]] = Field(
         default=None, description="Read at most this many rows."
     )
+    storage_options: Optional[dict[str, Any]] = Field(
+        default=None,
+        description="fsspec options for URLs in `data_files` (credentials, endpoint, ...).",
+    )
 
     @field_validator("data_files", mode="before")
     @classmethod
@@ -175,13 +270,13 @@ class LoadDataFromFileSystem(GeneratorStep):
             return [os.fspath(v) if isinstance(v, os.PathLike) else v for v in value]
         return value
 
-    def _files(self) -> list[Path]:
+    def _files(self) -> list[DataFile]:
         if self.data_files is None:
             raise DistilabelUserError(
                 f"Step '{self.name}' has no `data_files`: pass data_files=... or set it with"
                 f" run(parameters={{'{self.name}': {{'data_files': 'data/*.jsonl'}}}})."
             )
-        return resolve_data_files(self.data_files, self.filetype)
+        return resolve_data_files(self.data_files, self.filetype, self.storage_options)
 
     def _peek_columns(self) -> Optional[list[str]]:
         try:
@@ -206,10 +301,13 @@ class LoadDataFromFileSystem(GeneratorStep):
     def signature_data(self) -> Any:
         """Each file's path, size and modification time: edited files invalidate the cache."""
         try:
-            files = self._files()
-        except DistilabelUserError:
+            return [
+                p.stamp() if isinstance(p, RemoteFile) else (str(p), p.stat().st_size,
+                                                            p.stat().st_mtime_ns)
+                for p in self._files()
+            ]
+        except (DistilabelUserError, ImportError, OSError):
             return None
-        return [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
 
     def load(self) -> None:
         """Check that ``data_files`` resolves to readable files."""

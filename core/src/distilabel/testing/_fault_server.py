@@ -24,7 +24,9 @@ anything else        left to the subclass's ``answer`` (success variants: huge, 
 
 With ``fault_rate`` set, that share of all requests is answered 429 or 500 at random
 (``fault_status`` narrows it, e.g. to 429 only). Subclasses implement ``routes`` (the paths
-they serve), ``answer`` (a success) and ``fault_spec``/``request_key``.
+they serve), ``answer`` (a success) and ``fault_spec``/``request_key`` (or, to read the
+path too, ``fault_spec_for``/``request_key_for``); ``methods`` widens the HTTP methods
+served, and a server with handlers of its own per path overrides ``add_routes``.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 from aiohttp import web
 
@@ -78,6 +80,8 @@ class ServerStats:
 
 class FaultServer:
     """An HTTP server on loopback with latency, bounded capacity and injected faults.
+
+    ``stats.paths`` counts every request by path and query, whichever handler serves it.
 
     Args:
         host: the address to listen on (loopback by default).
@@ -127,6 +131,9 @@ class FaultServer:
 
     # -- what subclasses define ------------------------------------------------------------
 
+    methods: ClassVar[tuple[str, ...]] = ("POST",)
+    """The HTTP methods ``routes`` are served for (``("*",)`` for all)."""
+
     def routes(self) -> list[str]:
         """The POST paths served (aiohttp route patterns); all of them by default."""
         return ["/{path:.*}"]
@@ -139,19 +146,32 @@ class FaultServer:
         """What makes two requests "the same" for counting attempts."""
         return ("", json.dumps(body, sort_keys=True, default=str)[:200])
 
+    def fault_spec_for(self, request: web.Request, body: Any) -> str:
+        """The fault spec of ``request`` (``fault_spec`` of its JSON body by default)."""
+        return self.fault_spec(body)
+
+    def request_key_for(self, request: web.Request, body: Any) -> tuple[str, str]:
+        """What makes two requests "the same" (``request_key`` of the body by default)."""
+        return self.request_key(body)
+
     async def answer(self, request: web.Request, body: Any, spec: str) -> web.StreamResponse:
         """The successful answer (``spec`` may ask for a variant)."""
         return web.json_response({"ok": True})
+
+    def add_routes(self, app: web.Application) -> None:
+        """Serve ``routes`` for ``methods`` with the fault-injecting handler."""
+        for route in self.routes():
+            for method in self.methods:
+                app.router.add_route(method, route, self._handle)
 
     # -- life cycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Start listening on the running loop."""
         self._semaphore = asyncio.Semaphore(self.capacity)
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        for route in self.routes():
-            app.router.add_post(route, self._handle)
+        app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[self._count])
         app.router.add_get("/health", self._health)
+        self.add_routes(app)
         self._runner = web.AppRunner(
             app, handler_cancellation=True, access_log=None, shutdown_timeout=0.5
         )
@@ -217,18 +237,24 @@ class FaultServer:
     async def _health(self, _request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
+    @web.middleware
+    async def _count(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path != "/health":
+            self.stats.paths[request.path_qs] += 1
+        return await handler(request)  # type: ignore[no-any-return]
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
         try:
-            body = await request.json()
+            body = json.loads(raw) if raw else {}
         except ValueError:
             body = {}
         stats = self.stats
         stats.requests += 1
         stats.arrivals.append(time.monotonic())
-        stats.paths[request.path_qs] += 1
-        key = self.request_key(body)
+        key = self.request_key_for(request, body)
         stats.by_prompt[key] += 1
-        spec = self.fault_spec(body)
+        spec = self.fault_spec_for(request, body)
         fault = self._fault_for(spec, stats.by_prompt[key], request)
         if fault is not None:
             return await fault  # type: ignore[no-any-return]
@@ -290,10 +316,8 @@ class FaultServer:
         """An error answer with ``status`` (see the table above for what ``arg`` does)."""
         self.stats.statuses[status] += 1
         if status == 401:
-            token = (request.headers.get("Authorization", "") if request else "").removeprefix(
-                "Bearer ")
-            message, code = (f"Incorrect API key provided: {token}. Find your key at the"
-                             " dashboard."), "invalid_api_key"
+            message, code = (f"Incorrect API key provided: {_credentials(request)}. Find your"
+                             " key at the dashboard."), "invalid_api_key"
         elif status == 404:
             message, code = "The model does not exist or you do not have access to it.", (
                 "model_not_found")
@@ -303,7 +327,8 @@ class FaultServer:
             message, code = "Rate limit reached; retry later.", "rate_limit_exceeded"
         else:
             message, code = f"fake {status}", "server_error"
-        error = {"error": {"message": message, "type": code, "code": code}}
+        # OpenAI-shaped, plus a top-level message as Cohere's and Ollama's APIs answer
+        error = {"error": {"message": message, "type": code, "code": code}, "message": message}
         headers = {} if status == 400 else self._wait_headers(status, arg)
         return web.json_response(error, status=status, headers=headers)
 
@@ -330,3 +355,13 @@ class FaultServer:
             content_type="application/json",
         )
 
+
+
+def _credentials(request: Optional[web.Request]) -> str:
+    """The credentials a request carries (a bearer token, an API key header or query)."""
+    if request is None:
+        return ""
+    headers = request.headers
+    bearer = headers.get("Authorization", "").removeprefix("Bearer ")
+    return (bearer or headers.get("x-api-key") or headers.get("x-goog-api-key")
+            or request.query.get("key") or "")

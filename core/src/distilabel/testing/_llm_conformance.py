@@ -9,7 +9,11 @@ from typing import Any, ClassVar, Optional
 import pytest
 from pydantic import SecretStr
 
-from distilabel.errors import LLMNotLoadedError, UnknownRuntimeParameterError
+from distilabel.errors import (
+    LLMCapabilityError,
+    LLMNotLoadedError,
+    UnknownRuntimeParameterError,
+)
 from distilabel.llms import LLM, AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.typing import ChatType, FormattedInput
@@ -59,6 +63,10 @@ class LLMConformanceTests:
 
     greedy_generation_kwargs: ClassVar[Optional[dict[str, Any]]] = None
     """Keyword arguments for deterministic (greedy) decoding, or ``None`` to skip that check."""
+
+    raw_prompts_served: ClassVar[bool] = True
+    """For a backend with ``supports_raw_prompts``: whether the server the checks run
+    against completes raw prompts (``False`` skips that check, e.g. a chat-only fake)."""
 
     registered_name: ClassVar[Optional[str]] = None
     """The name the plugin registers through its entry point, or ``None`` to skip that check."""
@@ -233,6 +241,21 @@ class LLMConformanceTests:
                 secret = value.get_secret_value()
                 assert secret not in text, f"secret field {name!r} leaked into dump()"
                 assert secret not in repr(fresh), f"secret field {name!r} leaked into repr()"
+
+    def test_raw_prompts_are_completed_or_refused_clearly(self, llm: LLM) -> None:
+        """A raw prompt string (what Magpie-style tasks send) is completed by a backend
+        that declares ``supports_raw_prompts = True``; any other refuses it with
+        ``LLMCapabilityError`` naming the LLM, before it sends anything. Fix: read inputs
+        with ``self.prepare_input(input)`` (or ``HostedLLM.conversation``), which refuses
+        them for you, or declare ``supports_raw_prompts`` and complete the text."""
+        if llm.supports_raw_prompts:
+            if not self.raw_prompts_served:
+                pytest.skip("the server behind does not complete raw prompts")
+            [output] = self._generate(llm, ["The capital of France is"])
+            assert len(output["generations"]) == 1
+            return
+        with pytest.raises(LLMCapabilityError, match=type(llm).__name__):
+            self._generate(llm, ["The capital of France is"])
 
     # -- optional capabilities --------------------------------------------------------------
 

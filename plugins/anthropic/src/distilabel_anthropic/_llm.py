@@ -4,33 +4,36 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
+from pydantic import Field, SecretStr
 
 from distilabel.llms import (
-    AsyncLLM,
     Generation,
+    HostedLLM,
     api_key_field,
     env_field,
     generate_separately,
     require_api_key,
     sdk_retrier,
-    split_system,
 )
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import FormattedInput
+from distilabel_anthropic._batch import AnthropicBatchAPI, message_params
 
 __all__ = ["AnthropicLLM"]
 
 ANTHROPIC_BASE_URL = "https://api.anthropic.com"
 
 
-class AnthropicLLM(AsyncLLM):
+class AnthropicLLM(AnthropicBatchAPI, HostedLLM):
     """Claude models through Anthropic's Messages API, or any server that speaks it.
 
     The API has no ``n``: ``num_generations > 1`` sends that many requests concurrently.
     Raw prompts are not supported (the Messages API takes conversations only). Token counts
     come from each answer's ``usage``.
+
+    ``use_offline_batch_generation=True`` sends a task's rows through Message Batches
+    instead (``_batch``, ``docs/batch.md``): about half the price, answers within 24 h.
 
     Example:
         >>> llm = AnthropicLLM(model="claude-3-5-haiku-latest")  # ANTHROPIC_API_KEY is read
@@ -43,20 +46,6 @@ class AnthropicLLM(AsyncLLM):
         "ANTHROPIC_BASE_URL", ANTHROPIC_BASE_URL, "The Messages API's base URL."
     )
     api_key: Optional[RuntimeParameter[SecretStr]] = api_key_field("ANTHROPIC_API_KEY")
-    max_retries: RuntimeParameter[NonNegativeInt] = Field(
-        default=6, description="Retries of a request that failed in a way worth retrying."
-    )
-    timeout: RuntimeParameter[PositiveFloat] = Field(
-        default=120.0, description="Seconds one request may take."
-    )
-
-    _client: Any = PrivateAttr(default=None)
-    _retrier: Any = PrivateAttr(default=None)
-
-    @property
-    def model_name(self) -> str:
-        """The model requests ask for."""
-        return self.model
 
     def load(self) -> None:
         """Create the ``anthropic`` async client.
@@ -67,17 +56,14 @@ class AnthropicLLM(AsyncLLM):
         key = require_api_key("AnthropicLLM", self.api_key, "ANTHROPIC_API_KEY")
         import anthropic
 
+        from distilabel.tls import ssl_context
+
         self._client = anthropic.AsyncAnthropic(
             api_key=key, base_url=self.base_url, max_retries=0, timeout=self.timeout,
+            http_client=anthropic.DefaultAsyncHttpxClient(verify=ssl_context()),
         )
         self._retrier = sdk_retrier(self, f"{self.base_url}/v1/messages", self.api_key,
                                     "ANTHROPIC_API_KEY")
-
-    def unload(self) -> None:
-        """Close the client's connections."""
-        client, self._client = self._client, None
-        if client is not None:
-            self.run_coroutine(client.close())
 
     async def agenerate(  # type: ignore[override]
         self,
@@ -104,17 +90,8 @@ class AnthropicLLM(AsyncLLM):
         Returns:
             The answers' texts and, per answer, ``input_tokens`` and ``output_tokens``.
         """
-        messages = input[0] if isinstance(input, tuple) else input
-        if isinstance(messages, str):
-            raise ValueError(
-                "AnthropicLLM takes conversations, not raw prompt strings: the API applies"
-                " the model's chat template itself. Give a list of messages."
-            )
-        system, turns = split_system(messages)
-        request: dict[str, Any] = {"model": self.model, "messages": turns,
-                                   "max_tokens": max_tokens}
-        optional = {"system": system, "stop_sequences": stop_sequences}
-        request.update({k: v for k, v in optional.items() if v is not None})
+        request = message_params(self.model, self.conversation(input), max_tokens,
+                                 stop_sequences=stop_sequences)
         # Recent SDKs dropped the sampling arguments (the newest models fix them); the API
         # and compatible servers still read them from the body for the models that take them.
         sampling = {"temperature": temperature, "top_p": top_p, "top_k": top_k}
@@ -130,7 +107,7 @@ class AnthropicLLM(AsyncLLM):
     async def _create(self, request: dict[str, Any]) -> Generation:
         """Send one Messages request; the single place the SDK is called."""
         client = self._client
-        message = await self._retrier.call(lambda: client.messages.create(**request))
+        message = await self.send(lambda: client.messages.create(**request))
         texts = [b.text for b in message.content if getattr(b, "type", None) == "text"]
         usage = message.usage
         return Generation(

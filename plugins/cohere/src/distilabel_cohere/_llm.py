@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
+from pydantic import Field, SecretStr
 
 from distilabel.llms import (
-    AsyncLLM,
     Generation,
+    HostedLLM,
     api_key_field,
     env_field,
     generate_separately,
@@ -24,7 +24,7 @@ __all__ = ["CohereLLM"]
 COHERE_BASE_URL = "https://api.cohere.com"
 
 
-class CohereLLM(AsyncLLM):
+class CohereLLM(HostedLLM):
     """Command models through Cohere's Chat API (v2, ``cohere`` SDK).
 
     The API has no ``n``: ``num_generations > 1`` sends that many requests concurrently.
@@ -42,23 +42,9 @@ class CohereLLM(AsyncLLM):
         "COHERE_BASE_URL", COHERE_BASE_URL, "The API's base URL (chat goes to {base_url}/v2/chat)."
     )
     api_key: Optional[RuntimeParameter[SecretStr]] = api_key_field("COHERE_API_KEY")
-    max_retries: RuntimeParameter[NonNegativeInt] = Field(
-        default=6, description="Retries of a request that failed in a way worth retrying."
-    )
-    timeout: RuntimeParameter[PositiveFloat] = Field(
-        default=120.0, description="Seconds one request may take."
-    )
     client_name: RuntimeParameter[str] = Field(
         default="distilabel", description="The client name sent to Cohere with each request."
     )
-
-    _client: Any = PrivateAttr(default=None)
-    _retrier: Any = PrivateAttr(default=None)
-
-    @property
-    def model_name(self) -> str:
-        """The model requests ask for."""
-        return self.model
 
     def load(self) -> None:
         """Create the ``cohere`` v2 async client.
@@ -68,17 +54,25 @@ class CohereLLM(AsyncLLM):
         """
         key = require_api_key("CohereLLM", self.api_key, "COHERE_API_KEY")
         import cohere
+        import httpx
+
+        from distilabel.tls import ssl_context
 
         self._client = cohere.AsyncClientV2(
             api_key=key, base_url=self.base_url, client_name=self.client_name,
             timeout=self.timeout, max_retries=0,
+            httpx_client=httpx.AsyncClient(verify=ssl_context(), timeout=self.timeout,
+                                           follow_redirects=True),
         )
         self._retrier = sdk_retrier(self, f"{self.base_url}/v2/chat", self.api_key,
                                     "COHERE_API_KEY")
 
-    def unload(self) -> None:
-        """Drop the client."""
-        self._client = None
+    def close_client(self, client: Any) -> None:
+        """Close the HTTP client's connections (the SDK itself has no ``close``)."""
+        wrapper = getattr(getattr(client, "_client_wrapper", None), "httpx_client", None)
+        http = getattr(wrapper, "httpx_client", None)
+        if http is not None and hasattr(http, "aclose"):
+            self.run_coroutine(http.aclose())
 
     async def agenerate(  # type: ignore[override]
         self,
@@ -110,8 +104,7 @@ class CohereLLM(AsyncLLM):
         Returns:
             The texts and, per answer, ``input_tokens`` and ``output_tokens``.
         """
-        messages = input[0] if isinstance(input, tuple) else input
-        request: dict[str, Any] = {"model": self.model, "messages": messages}
+        request: dict[str, Any] = {"model": self.model, "messages": self.conversation(input)}
         optional = {"max_tokens": max_tokens, "temperature": temperature, "k": k, "p": p,
                     "seed": seed, "stop_sequences": stop_sequences,
                     "frequency_penalty": frequency_penalty, "presence_penalty": presence_penalty}
@@ -125,7 +118,7 @@ class CohereLLM(AsyncLLM):
     async def _chat(self, request: dict[str, Any]) -> Generation:
         """Send one chat request; the single place the SDK is called."""
         client = self._client
-        response = await self._retrier.call(lambda: client.chat(**request))
+        response = await self.send(lambda: client.chat(**request))
         parts = (response.message.content or []) if response.message else []
         texts = [part.text for part in parts if getattr(part, "type", None) == "text"]
         usage = response.usage

@@ -12,11 +12,11 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Optional
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
+from pydantic import Field, SecretStr
 
 from distilabel.llms import (
-    AsyncLLM,
     Generation,
+    HostedLLM,
     join_generations,
     require_api_key,
     sdk_retrier,
@@ -68,7 +68,7 @@ def _generations(response: Any) -> list[Generation]:
     return generations
 
 
-class _GenAILLM(AsyncLLM):
+class _GenAILLM(HostedLLM):
     """What ``GeminiLLM`` and ``VertexAILLM`` share: the request, retries off, the answer."""
 
     model: str = Field(description="The model to ask for, e.g. 'gemini-2.0-flash'.")
@@ -76,20 +76,6 @@ class _GenAILLM(AsyncLLM):
         default=None, description="Another base URL for the API (a proxy or gateway); None for"
         " Google's."
     )
-    max_retries: RuntimeParameter[NonNegativeInt] = Field(
-        default=6, description="Retries of a request that failed in a way worth retrying."
-    )
-    timeout: RuntimeParameter[PositiveFloat] = Field(
-        default=120.0, description="Seconds one request may take."
-    )
-
-    _client: Any = PrivateAttr(default=None)
-    _retrier: Any = PrivateAttr(default=None)
-
-    @property
-    def model_name(self) -> str:
-        """The model requests ask for."""
-        return self.model
 
     default_url: ClassVar[str]
     """Where requests go without ``base_url`` (for messages)."""
@@ -115,12 +101,10 @@ class _GenAILLM(AsyncLLM):
         self._retrier = sdk_retrier(self, self.base_url or self.default_url, secret,
                                     self.api_key_env_var)
 
-    def unload(self) -> None:
-        """Close the client's connections."""
-        client, self._client = self._client, None
-        if client is not None:
-            self.run_coroutine(client.aio.aclose())
-            client.close()
+    def close_client(self, client: Any) -> None:
+        """Close the client's connections, async and sync."""
+        self.run_coroutine(client.aio.aclose())
+        client.close()
 
     async def agenerate(  # type: ignore[override]
         self,
@@ -152,13 +136,7 @@ class _GenAILLM(AsyncLLM):
         Returns:
             The texts and, per answer, ``input_tokens`` and ``output_tokens``.
         """
-        messages = input[0] if isinstance(input, tuple) else input
-        if isinstance(messages, str):
-            raise ValueError(
-                f"{type(self).__name__} takes conversations, not raw prompt strings: the"
-                " API applies the model's chat template itself. Give a list of messages."
-            )
-        system, contents = _contents(messages)
+        system, contents = _contents(self.conversation(input))
         config: dict[str, Any] = {
             "system_instruction": system, "max_output_tokens": max_output_tokens,
             "temperature": temperature, "top_p": top_p, "top_k": top_k,
@@ -173,7 +151,7 @@ class _GenAILLM(AsyncLLM):
     ) -> list[Generation]:
         """Send one ``generateContent`` request; the single place the SDK is called."""
         models = self._client.aio.models
-        response = await self._retrier.call(lambda: models.generate_content(
+        response = await self.send(lambda: models.generate_content(
             model=self.model, contents=contents, config=config
         ))
         return _generations(response)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Optional, Union
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
+from pydantic import Field, NonNegativeInt, SecretStr
 
 from distilabel.llms import (
-    AsyncLLM,
     Generation,
+    HostedLLM,
     api_key_field,
     chat_completion_generations,
     env_field,
     generate_separately,
+    max_retries_field,
     require_api_key,
     sdk_retrier,
 )
@@ -25,7 +26,7 @@ __all__ = ["GroqLLM"]
 GROQ_BASE_URL = "https://api.groq.com"
 
 
-class GroqLLM(AsyncLLM):
+class GroqLLM(HostedLLM):
     """Chat completions from Groq's API (``groq`` SDK), or a server that speaks it.
 
     Groq accepts only ``n=1``: ``num_generations > 1`` sends that many requests
@@ -44,20 +45,7 @@ class GroqLLM(AsyncLLM):
         "Groq's base URL (requests go to {base_url}/openai/v1/chat/completions).",
     )
     api_key: Optional[RuntimeParameter[SecretStr]] = api_key_field("GROQ_API_KEY")
-    max_retries: RuntimeParameter[NonNegativeInt] = Field(
-        default=2, description="Retries of a request that failed in a way worth retrying."
-    )
-    timeout: RuntimeParameter[PositiveFloat] = Field(
-        default=120.0, description="Seconds one request may take."
-    )
-
-    _client: Any = PrivateAttr(default=None)
-    _retrier: Any = PrivateAttr(default=None)
-
-    @property
-    def model_name(self) -> str:
-        """The model requests ask for."""
-        return self.model
+    max_retries: RuntimeParameter[NonNegativeInt] = max_retries_field(default=2)
 
     def load(self) -> None:
         """Create the ``groq`` async client.
@@ -68,17 +56,14 @@ class GroqLLM(AsyncLLM):
         key = require_api_key("GroqLLM", self.api_key, "GROQ_API_KEY")
         import groq
 
+        from distilabel.tls import ssl_context
+
         self._client = groq.AsyncGroq(
             api_key=key, base_url=self.base_url, max_retries=0, timeout=self.timeout,
+            http_client=groq.DefaultAsyncHttpxClient(verify=ssl_context()),
         )
         self._retrier = sdk_retrier(self, f"{self.base_url}/openai/v1/chat/completions",
                                     self.api_key, "GROQ_API_KEY")
-
-    def unload(self) -> None:
-        """Close the client's connections."""
-        client, self._client = self._client, None
-        if client is not None:
-            self.run_coroutine(client.close())
 
     async def agenerate(  # type: ignore[override]
         self,
@@ -104,9 +89,8 @@ class GroqLLM(AsyncLLM):
         Returns:
             The texts and, per completion, ``input_tokens`` and ``output_tokens``.
         """
-        messages = input[0] if isinstance(input, tuple) else input
         request: dict[str, Any] = {
-            "model": self.model, "messages": messages, "max_tokens": max_new_tokens,
+            "model": self.model, "messages": self.conversation(input), "max_tokens": max_new_tokens,
             "temperature": temperature, "top_p": top_p,
         }
         if stop is not None:
@@ -122,5 +106,5 @@ class GroqLLM(AsyncLLM):
     async def _create(self, request: dict[str, Any]) -> list[Generation]:
         """Send one chat completion request; the single place the SDK is called."""
         client = self._client
-        response = await self._retrier.call(lambda: client.chat.completions.create(**request))
+        response = await self.send(lambda: client.chat.completions.create(**request))
         return chat_completion_generations(response)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from typing import Any, Optional
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
 from distilabel.errors import DistilabelUserError
 from distilabel.llms import (
-    AsyncLLM,
     Generation,
+    HostedLLM,
     chat_completion_generations,
     generate_separately,
     join_generations,
@@ -28,7 +28,7 @@ def _hf_token() -> Optional[SecretStr]:
     return SecretStr(value) if value else None
 
 
-class InferenceEndpointsLLM(AsyncLLM):
+class InferenceEndpointsLLM(HostedLLM):
     """Hugging Face inference: the serverless API, Inference Endpoints, or any TGI or
     OpenAI-compatible server.
 
@@ -81,15 +81,7 @@ class InferenceEndpointsLLM(AsyncLLM):
         default_factory=_hf_token,
         description="The Hugging Face token; defaults to $HF_TOKEN. Never dumped or logged.",
     )
-    max_retries: RuntimeParameter[NonNegativeInt] = Field(
-        default=6, description="Retries of a request that failed in a way worth retrying."
-    )
-    timeout: RuntimeParameter[PositiveFloat] = Field(
-        default=120.0, description="Seconds one request may take."
-    )
 
-    _client: Any = PrivateAttr(default=None)
-    _retrier: Any = PrivateAttr(default=None)
     _tokenizer: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -112,9 +104,20 @@ class InferenceEndpointsLLM(AsyncLLM):
         """Create the ``huggingface_hub`` async client (and load the tokenizer).
 
         Raises:
-            DistilabelUserError: none of model_id, endpoint_name and base_url is set.
+            DistilabelUserError: none of model_id, endpoint_name and base_url is set, or
+                ``huggingface_hub`` is in offline mode (``HF_HUB_OFFLINE``), in which it
+                refuses every request, those to a ``base_url`` too.
         """
-        from huggingface_hub import AsyncInferenceClient
+        from huggingface_hub import AsyncInferenceClient, constants
+
+        if constants.HF_HUB_OFFLINE:
+            raise DistilabelUserError(
+                "InferenceEndpointsLLM cannot send requests: huggingface_hub is in offline"
+                " mode (HF_HUB_OFFLINE is set), in which it refuses every request, those to"
+                " a base_url on your own machine too. Unset HF_HUB_OFFLINE (or set it to 0)"
+                " for this run, or, for an OpenAI-compatible server, use"
+                " OpenAILLM(base_url=...) instead."
+            )
 
         token = self.api_key.get_secret_value() if self.api_key else None
         if self.base_url:
@@ -156,10 +159,8 @@ class InferenceEndpointsLLM(AsyncLLM):
 
     def unload(self) -> None:
         """Close the client's connections and drop the tokenizer."""
-        client, self._client = self._client, None
         self._tokenizer = None
-        if client is not None and hasattr(client, "close"):
-            self.run_coroutine(client.close())
+        super().unload()
 
     async def agenerate(  # type: ignore[override]
         self,
@@ -197,7 +198,7 @@ class InferenceEndpointsLLM(AsyncLLM):
         Returns:
             The texts and, per answer, ``input_tokens`` and ``output_tokens``.
         """
-        messages = input[0] if isinstance(input, tuple) else input
+        messages = self.conversation(input)
         if self._tokenizer is not None:
             prompt = self._tokenizer.apply_chat_template(
                 messages, tokenize=False, add_generation_prompt=True
@@ -231,12 +232,12 @@ class InferenceEndpointsLLM(AsyncLLM):
     async def _chat(self, request: dict[str, Any]) -> list[Generation]:
         """One chat completion request; with ``_text_generation`` the only SDK calls."""
         client = self._client
-        response = await self._retrier.call(lambda: client.chat_completion(**request))
+        response = await self.send(lambda: client.chat_completion(**request))
         return chat_completion_generations(response)
 
     async def _text_generation(self, request: dict[str, Any], input_tokens: int) -> Generation:
         client = self._client
-        response = await self._retrier.call(lambda: client.text_generation(**request))
+        response = await self.send(lambda: client.text_generation(**request))
         details = getattr(response, "details", None)
         generated = getattr(details, "generated_tokens", None) if details else None
         return Generation(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Union
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
+from pydantic import Field, SecretStr
 
 from distilabel.llms import (
-    AsyncLLM,
     Generation,
+    HostedLLM,
     chat_completion_generations,
     join_generations,
     sdk_retrier,
@@ -20,8 +20,11 @@ from distilabel.typing import FormattedInput
 
 __all__ = ["LiteLLM"]
 
+_BUNDLES_SET: set[object] = set()
+"""The values ``load()`` gave ``litellm.ssl_verify`` (a user's own setting is kept)."""
 
-class LiteLLM(AsyncLLM):
+
+class LiteLLM(HostedLLM):
     """Chat completions from any of the providers LiteLLM supports (OpenAI, Anthropic,
     Bedrock, Vertex, Ollama, vLLM, ...), chosen by the model's prefix (``openai/...``,
     ``anthropic/...``); each provider's key comes from its usual environment variable
@@ -52,38 +55,29 @@ class LiteLLM(AsyncLLM):
     api_version: Optional[RuntimeParameter[str]] = Field(
         default=None, description="The API version, for providers that take one (Azure)."
     )
-    max_retries: RuntimeParameter[NonNegativeInt] = Field(
-        default=6, description="Retries of a request that failed in a way worth retrying."
-    )
-    timeout: RuntimeParameter[PositiveFloat] = Field(
-        default=120.0, description="Seconds one request may take."
-    )
     verbose: RuntimeParameter[bool] = Field(
         default=False, description="Turn on LiteLLM's own debug logging."
     )
 
-    _acompletion: Any = PrivateAttr(default=None)
-    _retrier: Any = PrivateAttr(default=None)
-
-    @property
-    def model_name(self) -> str:
-        """The model requests ask for."""
-        return self.model
-
     def load(self) -> None:
-        """Import ``litellm`` (with the bundled model-cost map: nothing is downloaded)."""
+        """Import ``litellm`` (with the bundled model-cost map: nothing is downloaded).
+
+        HTTPS trusts ``distilabel.tls.ca_bundle()`` (``$SSL_CERT_FILE`` or certifi's
+        bundle) unless ``litellm.ssl_verify`` was set to something else.
+        """
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         import litellm
 
+        from distilabel.tls import ca_bundle
+
+        if litellm.ssl_verify is True or litellm.ssl_verify in _BUNDLES_SET:
+            litellm.ssl_verify = ca_bundle()
+            _BUNDLES_SET.add(litellm.ssl_verify)
         litellm.telemetry = False
         litellm.suppress_debug_info = not self.verbose
         litellm.set_verbose = bool(self.verbose)
-        self._acompletion = litellm.acompletion
+        self._client = litellm.acompletion  # LiteLLM keeps no per-LLM connection
         self._retrier = sdk_retrier(self, self.api_base or self.model, self.api_key)
-
-    def unload(self) -> None:
-        """Forget the client function (LiteLLM keeps no per-LLM connection)."""
-        self._acompletion = None
 
     async def agenerate(  # type: ignore[override]
         self,
@@ -117,9 +111,8 @@ class LiteLLM(AsyncLLM):
         Returns:
             The texts and, per completion, ``input_tokens`` and ``output_tokens``.
         """
-        messages = input[0] if isinstance(input, tuple) else input
         request: dict[str, Any] = {
-            "model": self.model, "messages": messages, "temperature": temperature,
+            "model": self.model, "messages": self.conversation(input), "temperature": temperature,
             "top_p": top_p, "timeout": self.timeout, "num_retries": 0, "max_retries": 0,
         }
         optional = {
@@ -135,6 +128,6 @@ class LiteLLM(AsyncLLM):
 
     async def _complete(self, request: dict[str, Any]) -> list[Generation]:
         """Send one completion request; the single place LiteLLM is called."""
-        acompletion = self._acompletion
-        response = await self._retrier.call(lambda: acompletion(**request))
+        acompletion = self._client
+        response = await self.send(lambda: acompletion(**request))
         return chat_completion_generations(response)

@@ -151,8 +151,9 @@ def regex_to_gbnf(pattern: str) -> str:
     return f"root ::= {body}\n"
 
 
+@functools.lru_cache(maxsize=128)
 def gbnf_for(spec: StructuredOutput) -> str:
-    """The GBNF text for ``spec``."""
+    """The GBNF text for ``spec`` (cached per request)."""
     from llama_cpp import llama_grammar
 
     if spec.format == "regex":
@@ -160,7 +161,15 @@ def gbnf_for(spec: StructuredOutput) -> str:
         return regex_to_gbnf(spec.pattern)
     if spec.json_schema is None:
         return llama_grammar.JSON_GBNF
-    return str(llama_grammar.json_schema_to_gbnf(json.dumps(spec.json_schema)))
+    gbnf = str(llama_grammar.json_schema_to_gbnf(json.dumps(spec.json_schema)))
+    return gbnf.replace(_LOOSE_STRING_CHAR, _JSON_STRING_CHAR)
+
+
+# llama-cpp-python's schema converter lets a string hold raw control characters (a
+# newline), which JSON forbids: the model could write invalid JSON under the grammar.
+# Its own JSON_GBNF, like llama.cpp's converter, excludes them; so do we.
+_LOOSE_STRING_CHAR = r'char ::= [^"\\] |'
+_JSON_STRING_CHAR = r'char ::= [^"\\\x7F\x00-\x1F] |'
 
 
 @functools.lru_cache(maxsize=128)

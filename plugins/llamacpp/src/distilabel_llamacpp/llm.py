@@ -21,7 +21,7 @@ from distilabel.llms._structured import StructuredOutputSpec
 from distilabel.llms.typing import GenerateOutput, HiddenState
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import ChatType, FormattedInput
-from distilabel_llamacpp._grammar import grammar_for
+from distilabel_llamacpp._grammar import gbnf_for, grammar_for
 from distilabel_llamacpp._hidden_state import HiddenStateReader
 from distilabel_llamacpp._loading import create_llama
 
@@ -235,6 +235,11 @@ class LlamaCppLLM(LLM):
             if default is not None and not (isinstance(item, tuple) and item[1] is not None):
                 spec = default  # the call's response_format wins over the LLM's own
             grammar = grammar_for(spec) if spec is not None else None
+            shortlist = (
+                spec is not None and repeat_penalty == 1.0
+                and presence_penalty == 0.0 and frequency_penalty == 0.0
+            )
+            need = 1 if temperature <= 0 else max(top_k, 0)
             generations: list[Optional[str]] = []
             input_tokens: list[int] = []
             output_tokens: list[int] = []
@@ -252,6 +257,8 @@ class LlamaCppLLM(LLM):
                     stop=list(stop or []),
                     seed=None if seed is None else seed + index,
                     grammar=grammar,
+                    shortlist=gbnf_for(spec) if shortlist and spec is not None else None,
+                    need=need,
                 )
                 generations.append(text)
                 input_tokens.append(int(usage.get("prompt_tokens", 0)))
@@ -265,11 +272,32 @@ class LlamaCppLLM(LLM):
         return outputs
 
     def _complete(
-        self, prepared: LLMInput, grammar: Optional[LlamaGrammar], **kwargs: Any
+        self,
+        prepared: LLMInput,
+        grammar: Optional[LlamaGrammar],
+        shortlist: Optional[str] = None,
+        need: int = 1,
+        **kwargs: Any,
     ) -> tuple[Optional[str], dict[str, Any]]:
         """One answer: a chat completion for a conversation, a text completion (of the
-        raw prompt, or of the Magpie prefix) otherwise."""
+        raw prompt, or of the Magpie prefix) otherwise.
+
+        With ``shortlist`` (the grammar's text), the grammar is enforced by a
+        ``GrammarShortlist`` (``_shortlist``): the same choices as llama.cpp's grammar
+        sampler, without matching the whole vocabulary at every step.
+        """
         assert self._model is not None
+        if shortlist is not None:
+            import llama_cpp
+
+            # numpy comes with it: imported here so that discovering the plugin stays light.
+            from distilabel_llamacpp._shortlist import GrammarShortlist
+
+            processor = GrammarShortlist(
+                llama_cpp, self._model._model.vocab, shortlist, self._model.n_vocab(), need
+            )
+            kwargs["logits_processor"] = llama_cpp.LogitsProcessorList([processor])
+            grammar = None
         if prepared.is_chat:
             with self._lock:
                 # Reusing whatever prefix the previous prompt happened to share would make
@@ -285,7 +313,11 @@ class LlamaCppLLM(LLM):
         text = prepared.text(self._render)
         with self._lock:
             tokens = self._model.tokenize(text.encode("utf-8"), add_bos=True, special=True)
-            if self._prefix and tokens[: len(self._prefix)] == self._prefix:
+            # A prompt that is the prefix itself (Magpie's first user turn) must be
+            # evaluated afresh: with nothing left to evaluate, llama.cpp would sample from
+            # the previous answer's last logits (its end-of-sequence token: an empty text).
+            prefix = self._prefix
+            if prefix and len(tokens) > len(prefix) and tokens[: len(prefix)] == prefix:
                 self._restore_prefix()
             else:
                 self._model.reset()

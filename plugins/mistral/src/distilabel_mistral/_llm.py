@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr, SecretStr
+from pydantic import Field, SecretStr
 
 from distilabel.llms import (
-    AsyncLLM,
     Generation,
+    HostedLLM,
     api_key_field,
     chat_completion_generations,
     env_field,
@@ -25,7 +25,7 @@ __all__ = ["MistralLLM"]
 MISTRAL_BASE_URL = "https://api.mistral.ai"
 
 
-class MistralLLM(AsyncLLM):
+class MistralLLM(HostedLLM):
     """Chat completions from Mistral AI's API (``mistralai`` SDK), or a server that speaks it.
 
     ``num_generations`` is sent as ``n`` in one request. Raw prompts are not supported by
@@ -43,20 +43,6 @@ class MistralLLM(AsyncLLM):
         "The API's base URL (requests go to {endpoint}/v1/chat/completions).",
     )
     api_key: Optional[RuntimeParameter[SecretStr]] = api_key_field("MISTRAL_API_KEY")
-    max_retries: RuntimeParameter[NonNegativeInt] = Field(
-        default=6, description="Retries of a request that failed in a way worth retrying."
-    )
-    timeout: RuntimeParameter[PositiveFloat] = Field(
-        default=120.0, description="Seconds one request may take."
-    )
-
-    _client: Any = PrivateAttr(default=None)
-    _retrier: Any = PrivateAttr(default=None)
-
-    @property
-    def model_name(self) -> str:
-        """The model requests ask for."""
-        return self.model
 
     def load(self) -> None:
         """Create the ``mistralai`` client.
@@ -65,22 +51,27 @@ class MistralLLM(AsyncLLM):
             RuntimeParameterError: no API key was given nor found in ``$MISTRAL_API_KEY``.
         """
         key = require_api_key("MistralLLM", self.api_key, "MISTRAL_API_KEY")
+        import httpx
         from mistralai.client import Mistral
         from mistralai.client.utils import BackoffStrategy, RetryConfig
+
+        from distilabel.tls import ssl_context
 
         no_retries = RetryConfig("none", BackoffStrategy(0, 0, 1.0, 0), False)
         self._client = Mistral(
             api_key=key, server_url=self.endpoint, retry_config=no_retries,
             timeout_ms=int((self.timeout or 120.0) * 1000),
+            async_client=httpx.AsyncClient(  # type: ignore[arg-type]  # a Protocol httpx meets
+                verify=ssl_context(), follow_redirects=True),
         )
         self._retrier = sdk_retrier(self, f"{self.endpoint}/v1/chat/completions", self.api_key,
                                     "MISTRAL_API_KEY")
 
-    def unload(self) -> None:
-        """Drop the client (its connection pool closes with it)."""
-        client, self._client = self._client, None
-        if client is not None:
-            self.run_coroutine(_close(client))
+    def close_client(self, client: Any) -> None:
+        """Close the client's async connection pool."""
+        async_client = getattr(client.sdk_configuration, "async_client", None)
+        if async_client is not None and hasattr(async_client, "aclose"):
+            self.run_coroutine(async_client.aclose())
 
     async def agenerate(  # type: ignore[override]
         self,
@@ -108,8 +99,7 @@ class MistralLLM(AsyncLLM):
         Returns:
             The texts and, per completion, ``input_tokens`` and ``output_tokens``.
         """
-        messages = input[0] if isinstance(input, tuple) else input
-        request: dict[str, Any] = {"model": self.model, "messages": messages}
+        request: dict[str, Any] = {"model": self.model, "messages": self.conversation(input)}
         optional = {"max_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p,
                     "random_seed": random_seed, "stop": stop,
                     "n": num_generations if num_generations > 1 else None}
@@ -119,11 +109,5 @@ class MistralLLM(AsyncLLM):
     async def _complete(self, request: dict[str, Any]) -> list[Generation]:
         """Send one chat completion request; the single place the SDK is called."""
         client = self._client
-        response = await self._retrier.call(lambda: client.chat.complete_async(**request))
+        response = await self.send(lambda: client.chat.complete_async(**request))
         return chat_completion_generations(response)
-
-
-async def _close(client: Any) -> None:
-    async_client = getattr(client.sdk_configuration, "async_client", None)
-    if async_client is not None and hasattr(async_client, "aclose"):
-        await async_client.aclose()

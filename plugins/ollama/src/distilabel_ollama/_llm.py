@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PrivateAttr
+from pydantic import Field
 
 from distilabel.llms import (
-    AsyncLLM,
     Generation,
+    HostedLLM,
     env_field,
     generate_separately,
     sdk_retrier,
@@ -22,7 +22,7 @@ __all__ = ["OllamaLLM"]
 OLLAMA_HOST = "http://localhost:11434"
 
 
-class OllamaLLM(AsyncLLM):
+class OllamaLLM(HostedLLM):
     """Models served by an Ollama server (``ollama`` client, ``/api/chat``).
 
     Ollama has no ``n``: ``num_generations > 1`` sends that many requests concurrently (give
@@ -40,34 +40,19 @@ class OllamaLLM(AsyncLLM):
     host: Optional[RuntimeParameter[str]] = env_field(
         "OLLAMA_HOST", OLLAMA_HOST, "The Ollama server's URL."
     )
-    max_retries: RuntimeParameter[NonNegativeInt] = Field(
-        default=6, description="Retries of a request that failed in a way worth retrying."
-    )
-    timeout: RuntimeParameter[PositiveFloat] = Field(
-        default=120.0, description="Seconds one request may take."
-    )
     follow_redirects: bool = Field(default=True, description="Follow HTTP redirects.")
-
-    _client: Any = PrivateAttr(default=None)
-    _retrier: Any = PrivateAttr(default=None)
-
-    @property
-    def model_name(self) -> str:
-        """The model requests ask for."""
-        return self.model
 
     def load(self) -> None:
         """Create the ``ollama`` async client."""
         import ollama
 
+        from distilabel.tls import ssl_context
+
         self._client = ollama.AsyncClient(
-            host=self.host, timeout=self.timeout, follow_redirects=self.follow_redirects
+            host=self.host, timeout=self.timeout, follow_redirects=self.follow_redirects,
+            verify=ssl_context(),
         )
         self._retrier = sdk_retrier(self, f"{self.host}/api/chat")
-
-    def unload(self) -> None:
-        """Drop the client."""
-        self._client = None
 
     async def agenerate(  # type: ignore[override]
         self,
@@ -92,8 +77,7 @@ class OllamaLLM(AsyncLLM):
         Returns:
             The texts and, per answer, ``input_tokens`` and ``output_tokens``.
         """
-        messages = input[0] if isinstance(input, tuple) else input
-        request: dict[str, Any] = {"model": self.model, "messages": messages,
+        request: dict[str, Any] = {"model": self.model, "messages": self.conversation(input),
                                    "format": format, "options": options}
         if keep_alive is not None:
             request["keep_alive"] = keep_alive
@@ -106,7 +90,7 @@ class OllamaLLM(AsyncLLM):
     async def _chat(self, request: dict[str, Any]) -> Generation:
         """Send one chat request; the single place the client is called."""
         client = self._client
-        response = await self._retrier.call(lambda: client.chat(**request, stream=False))
+        response = await self.send(lambda: client.chat(**request, stream=False))
         message = response.message
         return Generation(
             text=message.content if message is not None else None,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from typing import ClassVar, Optional
+from typing import Any, ClassVar, Optional
 
 from pydantic import Field, SecretStr
 
 from distilabel.errors import RuntimeParameterError
 from distilabel.http import check_base_url
 from distilabel.runtime_parameters import RuntimeParameter
-from distilabel_openai._llm import OpenAILLM, api_key_field
+from distilabel_openai._fields import api_key_field
+from distilabel_openai._llm import OpenAILLM
 from distilabel_openai._transport import ChatEndpoint
 
 __all__ = ["AzureOpenAILLM"]
@@ -79,6 +80,26 @@ class AzureOpenAILLM(OpenAILLM):
         version = self.api_version or DEFAULT_API_VERSION
         return ChatEndpoint.build(base, {"api-key": api_key}, (api_key,),
                                   query={"api-version": version})
+
+    batch_url_prefix: ClassVar[str] = ""
+
+    def _batch_model(self) -> str:
+        """Azure batch requests name the (global batch) deployment as their model."""
+        return self.deployment or self.model
+
+    def _batch_client(self) -> Any:
+        """The SDK's ``AzureOpenAI`` client: endpoint, api-version and api-key."""
+        import openai
+
+        common: dict[str, Any] = {
+            "api_key": self._require_api_key(), "api_version": self.api_version
+            or DEFAULT_API_VERSION, "max_retries": self.max_retries, "timeout": self.timeout,
+        }
+        if self.base_url:
+            return openai.AzureOpenAI(base_url=self.base_url, **common)
+        endpoint = check_base_url(self.azure_endpoint, type(self).__name__,
+                                  name="azure_endpoint", env_var="AZURE_OPENAI_ENDPOINT")
+        return openai.AzureOpenAI(azure_endpoint=endpoint, **common)
 
     def _max_tokens_key(self) -> str:
         """``max_completion_tokens`` from API version 2024-09-01 on (required by reasoning

@@ -2,8 +2,9 @@
 
 The Batch API takes a JSONL file of requests (``custom_id``, ``method``, ``url``, ``body``)
 of at most 50,000 requests and 200 MB; a task's rows are split into as many files as
-those limits need, in order, each line whole. ``custom_id`` is the caller's (a row's key),
-so answers read back from the output file find their rows whatever order they come in.
+those limits need, in order, each line whole (``distilabel.llms.split_ranges``).
+``custom_id`` is the caller's, so answers read back from the output file find their rows
+whatever order they come in.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from distilabel.llms import split_ranges
 
 __all__ = ["MAX_FILE_BYTES", "MAX_REQUESTS_PER_FILE", "request_line", "split_request_files"]
 
@@ -36,19 +39,8 @@ def split_request_files(
     Raises:
         ValueError: a single request is larger than ``max_bytes`` (no file can hold it).
     """
-    chunk: list[bytes] = []
-    size = 0
-    for line in lines:
-        if len(line) > max_bytes:
-            custom_id = json.loads(line).get("custom_id")
-            raise ValueError(
-                f"Batch request '{custom_id}' is {len(line)} bytes, more than a batch file"
-                f" may hold ({max_bytes}); shorten its prompt or send it online."
-            )
-        if chunk and (len(chunk) >= max_requests or size + len(line) > max_bytes):
-            yield b"".join(chunk)
-            chunk, size = [], 0
-        chunk.append(line)
-        size += len(line)
-    if chunk:
-        yield b"".join(chunk)
+    found = list(lines)
+    ranges = split_ranges(found, max_requests, max_bytes,
+                          label=lambda i: str(json.loads(found[i]).get("custom_id")))
+    for start, end in ranges:
+        yield b"".join(found[start:end])

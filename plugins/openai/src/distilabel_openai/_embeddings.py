@@ -1,25 +1,42 @@
 """``OpenAIEmbeddings``: the ``/v1/embeddings`` endpoint of OpenAI or a compatible server.
 
-Requests go through the official ``openai`` SDK (its own retries off) under the core's
-failure contract (:mod:`distilabel.http`): bounded retries of 429/5xx/timeouts, fatal
-errors for bad keys or unknown models, no key in any message.
+Requests are plain JSON POSTs (the standard library's HTTP client, TLS through
+``distilabel.tls``, proxies from ``HTTP(S)_PROXY``), as the OpenAI API defines them:
+``load()`` imports no SDK (``openai`` costs about 0.6 s to import). They run under the
+core's failure contract (:mod:`distilabel.http`): bounded retries of 429/5xx/timeouts,
+fatal errors for bad keys or unknown models, no key in any message.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
+import os
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
 from typing import Any, ClassVar, Optional
 
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, PrivateAttr, SecretStr
 
 from distilabel.embeddings import Embeddings
 from distilabel.errors import RuntimeParameterError
+from distilabel.http import (
+    HTTPStatusError,
+    ResponseBodyError,
+    check_base_url,
+)
 from distilabel.logging import get_logger
 from distilabel.runtime_parameters import RuntimeParameter
-from distilabel_openai._llm import OPENAI_BASE_URL, api_key_field, base_url_field
+from distilabel_openai._fields import OPENAI_BASE_URL, api_key_field, base_url_field
 
 __all__ = ["OpenAIEmbeddings"]
 
 _logger = get_logger("openai")
+
+_MAX_RESPONSE_BYTES = 256 << 20
+"""The most bytes of one answer read (256 texts of 3,072 floats are about 20 MB)."""
 
 
 class OpenAIEmbeddings(Embeddings):
@@ -53,7 +70,9 @@ class OpenAIEmbeddings(Embeddings):
         default=120.0, description="Seconds one request may take before it is retried."
     )
 
-    _client: Any = PrivateAttr(default=None)
+    _opener: Any = PrivateAttr(default=None)
+    _url: str = PrivateAttr(default="")
+    _headers: dict[str, str] = PrivateAttr(default_factory=dict)
     _retrier: Any = PrivateAttr(default=None)
     _pooled_logged: bool = PrivateAttr(default=False)
 
@@ -63,13 +82,13 @@ class OpenAIEmbeddings(Embeddings):
         return self.model
 
     def load(self) -> None:
-        """Create the SDK client (TLS through ``distilabel.tls``) and the retrier.
+        """Check the settings and build the endpoint (URL, headers, an HTTP opener with
+        ``distilabel.tls``'s context) and the retrier; no SDK is imported.
 
         Raises:
-            RuntimeParameterError: no API key was given nor found in the environment.
+            RuntimeParameterError: no API key was given nor found in the environment, or
+                ``base_url`` is not a valid ``http(s)://`` URL.
         """
-        import openai
-
         from distilabel.http import RequestRetrier, RetryPolicy
         from distilabel.tls import ssl_context
 
@@ -80,26 +99,28 @@ class OpenAIEmbeddings(Embeddings):
                 " without authentication accept any value, e.g. api_key='EMPTY'."
             )
         key = self.api_key.get_secret_value()
-        self._close()
-        self._client = openai.OpenAI(
-            api_key=key, base_url=self.base_url, max_retries=0, timeout=self.timeout,
-            http_client=openai.DefaultHttpx2Client(verify=ssl_context(), timeout=self.timeout),
+        base = check_base_url(self.base_url, type(self).__name__, env_var="OPENAI_BASE_URL")
+        self._url = f"{base.rstrip('/')}/embeddings"
+        extra = {header: os.environ[var] for header, var in (
+            ("OpenAI-Organization", "OPENAI_ORG_ID"), ("OpenAI-Project", "OPENAI_PROJECT_ID"))
+            if os.environ.get(var)}
+        self._headers = {"Content-Type": "application/json", "Accept": "application/json",
+                         "User-Agent": "distilabel-openai", **extra,
+                         "Authorization": f"Bearer {key}"}
+        self._opener = urllib.request.build_opener(  # ProxyHandler reads HTTP(S)_PROXY
+            urllib.request.HTTPSHandler(context=ssl_context())
         )
         self._retrier = RequestRetrier(
-            self, f"{self.base_url}/embeddings",
+            self, self._url,
             policy=RetryPolicy(max_attempts=(self.max_retries or 0) + 1),
             secrets=(key,), api_key_env_var=self.api_key_env_var,
             parameters={"max_attempts": "max_retries"},
         )
 
     def unload(self) -> None:
-        """Close the HTTP client."""
-        self._close()
-
-    def _close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        """Forget the endpoint (the standard library's client keeps no connections)."""
+        self._opener = None
+        self._headers = {}
 
     def encode(self, inputs: list[str]) -> list[list[float]]:
         """One vector per text, in order, ``batch_size`` texts per request.
@@ -115,28 +136,59 @@ class OpenAIEmbeddings(Embeddings):
         return vectors
 
     def _request(self, texts: list[str]) -> list[list[float]]:
-        extra: dict[str, Any] = {}
+        body: dict[str, Any] = {"model": self.model, "input": texts, "encoding_format": "float"}
         if self.dimensions is not None:
-            extra["dimensions"] = self.dimensions
-
-        def attempt() -> Any:
-            return self._client.embeddings.create(
-                model=self.model, input=texts, encoding_format="float", **extra
+            body["dimensions"] = self.dimensions
+        payload = json.dumps(body, separators=(",", ":")).encode()
+        response = self._retrier.call_sync(lambda: self._post(payload))
+        items = response.get("data") if isinstance(response, Mapping) else None
+        if not isinstance(items, list) or not all(
+            isinstance(item, Mapping) and "embedding" in item for item in items
+        ):
+            raise ValueError(
+                f"OpenAIEmbeddings: the answer from {self._retrier.url} is not an embeddings"
+                " list (no `data` of `embedding` items)."
             )
-
-        response = self._retrier.call_sync(attempt)
-        data = sorted(response.data, key=lambda item: item.index)
+        data = sorted(items, key=lambda item: int(item.get("index") or 0))
         if len(data) != len(texts):
             raise ValueError(
                 f"OpenAIEmbeddings: {self.base_url} returned {len(data)} embeddings for"
                 f" {len(texts)} texts."
             )
-        if len(texts) > 1 and any(_per_token(item.embedding) for item in data):
+        if len(texts) > 1 and any(_per_token(item["embedding"]) for item in data):
             # A server that does not pool answers one vector per token, and
             # llama-cpp-python's server (0.3.x) then reads every text after the first from
             # the wrong offset; one text per request is exact.
             return [vector for text in texts for vector in self._request([text])]
-        return [_one_vector(item.embedding, self) for item in data]
+        return [_one_vector(item["embedding"], self) for item in data]
+
+    def _post(self, payload: bytes) -> Any:
+        """One POST; HTTP and connection failures raised as the retrier reads them."""
+        request = urllib.request.Request(self._url, data=payload, headers=self._headers,
+                                         method="POST")
+        try:
+            with self._opener.open(request, timeout=self.timeout) as answer:
+                data = answer.read(_MAX_RESPONSE_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            with exc:
+                headers = {k.lower(): v for k, v in exc.headers.items()}
+                raise HTTPStatusError(exc.code, headers, exc.read(1 << 16)) from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise TimeoutError(f"no answer within timeout={self.timeout:g} s") from None
+            raise ConnectionError(f"cannot reach {self._retrier.url}: {reason}") from None
+        except http.client.HTTPException as exc:  # a truncated or garbled answer
+            raise ResponseBodyError(f"{type(exc).__name__}: {exc}") from None
+        if len(data) > _MAX_RESPONSE_BYTES:
+            raise ValueError(
+                f"OpenAIEmbeddings: the answer from {self._retrier.url} is larger than"
+                f" {_MAX_RESPONSE_BYTES:,} bytes; lower batch_size."
+            )
+        try:
+            return json.loads(data)
+        except ValueError as exc:
+            raise ResponseBodyError(str(exc)) from None
 
 
 def _per_token(embedding: Any) -> bool:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import urllib.parse
-from typing import Any, Callable, ClassVar, Optional, Union
+from typing import Any, ClassVar, Optional, Union
 
 from pydantic import (
     Field,
@@ -18,81 +17,28 @@ from pydantic import (
     SecretStr,
 )
 
-from distilabel.errors import LLMCapabilityError, LLMRequestError, RuntimeParameterError
-from distilabel.http import (
-    Failure,
-    FailureKind,
-    HTTPStatusError,
-    RequestRetrier,
-    ResponseBodyError,
-    RetryPolicy,
-    check_base_url,
-    failure_from_status,
-)
-from distilabel.llms import (
-    PRESET_CHAT_TEMPLATES,
-    AsyncLLM,
-    InvalidLLMOutputError,
-    render_chat_template,
-)
+from distilabel.errors import LLMCapabilityError, RuntimeParameterError
+from distilabel.http import Failure, FailureKind, RequestRetrier, RetryPolicy, check_base_url
+from distilabel.llms import PRESET_CHAT_TEMPLATES, AsyncLLM, render_chat_template
 from distilabel.llms.typing import GenerateOutput
 from distilabel.logging import get_logger
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.typing import ChatType, FormattedInput
+from distilabel_openai._batch import OpenAIBatchAPI
+from distilabel_openai._chat_requests import ChatRequests
+from distilabel_openai._fields import OPENAI_BASE_URL, api_key_field, base_url_field
 from distilabel_openai._request import chat_body
-from distilabel_openai._response import (
-    Completion,
-    MalformedResponseError,
-    merge_completions,
-    read_completion,
-)
+from distilabel_openai._response import merge_completions
 from distilabel_openai._server_template import server_chat_template
-from distilabel_openai._structured import (
-    ResponseFormat,
-    as_json_object,
-    from_structured,
-    rejects_json_schema,
-    to_response_format,
-)
-from distilabel_openai._transport import ChatEndpoint, ChatTransport, RawAnswer
+from distilabel_openai._structured import ResponseFormat, from_structured, to_response_format
+from distilabel_openai._transport import ChatEndpoint, ChatTransport
 
-__all__ = ["OpenAILLM", "api_key_field", "base_url_field"]
+__all__ = ["OPENAI_BASE_URL", "OpenAILLM", "api_key_field", "base_url_field"]
 
 logger = get_logger(__name__)
 
-OPENAI_BASE_URL = "https://api.openai.com/v1"
 
-
-def _env_secret(var: str) -> Callable[[], Optional[SecretStr]]:
-    def factory() -> Optional[SecretStr]:
-        value = os.environ.get(var)
-        return SecretStr(value) if value else None
-
-    return factory
-
-
-def api_key_field(env_var: str) -> Any:
-    """A ``SecretStr`` API key field read from ``env_var`` (never dumped, logged or pickled:
-    a pickled LLM re-reads ``env_var`` where it is unpickled)."""
-    return Field(
-        default_factory=_env_secret(env_var),
-        description=f"The API key; defaults to ${env_var}. Never dumped, logged or pickled"
-        f" (a pickled LLM, e.g. on a Ray worker, reads ${env_var} there). Servers without"
-        " authentication accept any value, e.g. 'EMPTY'.",
-        json_schema_extra={"env_var": env_var},
-    )
-
-
-def base_url_field(env_var: str, default: str) -> Any:
-    """A base URL field read from ``env_var``, else ``default``."""
-    return Field(
-        default_factory=lambda: os.environ.get(env_var) or default,
-        description=f"The OpenAI-compatible API's base URL; defaults to ${env_var}, else"
-        f" {default}.",
-    )
-
-
-class OpenAILLM(AsyncLLM):
+class OpenAILLM(ChatRequests, OpenAIBatchAPI, AsyncLLM):
     """Chat completions from OpenAI, or any OpenAI-compatible server by ``base_url``.
 
     Works with vLLM's and llama.cpp's servers, Groq, Together, Anyscale and the rest.
@@ -107,6 +53,9 @@ class OpenAILLM(AsyncLLM):
     template, or a preset name), read from the server when it publishes it (llama.cpp's
     ``/props``). Structured output (``{"format": "json", ...}``) is sent as
     ``response_format``; the API has no regex form.
+
+    ``use_offline_batch_generation=True`` sends a task's rows through the Batch API
+    instead (``_batch``, ``docs/batch.md``): about half the price, answers within 24 h.
 
     Example:
         >>> llm = OpenAILLM(model="gpt-4o-mini")  # OPENAI_API_KEY from the environment
@@ -354,114 +303,3 @@ class OpenAILLM(AsyncLLM):
             body, fmt, num_generations, logprobs, text=not prepared.is_chat
         )
         return merge_completions(completions, num_generations, logprobs)
-
-    async def _complete_formatted(
-        self, body: dict[str, Any], response_format: Optional[dict[str, Any]], n: int,
-        logprobs: bool, text: bool = False,
-    ) -> list[Completion]:
-        """``_complete`` with structured output; switches to the ``json_object`` schema form
-        for good when a server rejects ``json_schema``."""
-        if response_format is None:
-            return await self._complete(body, n, logprobs, text)
-        use_object_form = self._json_object_schemas
-        body["response_format"] = as_json_object(response_format) if use_object_form else (
-            response_format
-        )
-        try:
-            return await self._complete(body, n, logprobs, text)
-        except _SchemaRejected as exc:
-            if use_object_form:
-                raise self._retrier_or_fail().error(exc.failure) from None
-        if not self._json_object_schemas:
-            self._json_object_schemas = True
-            logger.info(
-                "%s: the server at %s rejects `json_schema` response formats; sending schemas"
-                " as {'type': 'json_object', 'schema': ...} from now on.",
-                type(self).__name__, self.base_url,
-            )
-        body["response_format"] = as_json_object(response_format)
-        try:
-            return await self._complete(body, n, logprobs, text)
-        except _SchemaRejected as exc:
-            raise self._retrier_or_fail().error(exc.failure) from None
-
-    async def _complete(
-        self, body: dict[str, Any], n: int, logprobs: bool, text: bool = False
-    ) -> list[Completion]:
-        url = self._transport.endpoint.completions_url if text and self._transport else None
-        single = json.dumps(body, separators=(",", ":")).encode()
-        if n <= 1:
-            return [self._read(await self._post(single, url), logprobs, text)]
-        if self._n_ignored:
-            return await self._separately(single, n, logprobs, url, text)
-        batched = json.dumps({**body, "n": n}, separators=(",", ":")).encode()
-        first = self._read(await self._post(batched, url), logprobs, text)
-        missing = n - len(first.texts)
-        if missing <= 0:
-            return [first]
-        self._n_ignored = True
-        logger.info(
-            "%s: %s returned %d of %d choices (it ignores `n`); sending the rest as separate"
-            " requests from now on.", type(self).__name__, self.model, len(first.texts), n,
-        )
-        return [first, *await self._separately(single, missing, logprobs, url, text)]
-
-    async def _separately(
-        self, payload: bytes, count: int, logprobs: bool, url: Optional[str] = None,
-        text: bool = False,
-    ) -> list[Completion]:
-        answers = await asyncio.gather(*(self._post(payload, url) for _ in range(count)))
-        return [self._read(a, logprobs, text) for a in answers]
-
-    def _read(self, data: Any, logprobs: bool, text: bool = False) -> Completion:
-        try:
-            return read_completion(data, logprobs, text)
-        except MalformedResponseError as exc:
-            where = self._transport.endpoint.display_url if self._transport else self.base_url
-            error = InvalidLLMOutputError(
-                f"{type(self).__name__}: the answer from {where} for model '{self.model}'"
-                f" {exc}. The row is recorded as failed, with the raw response."
-            )
-            error.raw = data  # type: ignore[attr-defined]
-            raise error from None
-
-    # -- one request, with retries -------------------------------------------------------------
-
-    def _retrier_or_fail(self) -> RequestRetrier:
-        retrier = self._retrier
-        if retrier is None:  # unloaded while requests were in flight
-            raise LLMRequestError(
-                f"{type(self).__name__} was unloaded while a request was waiting; load() it"
-                " again.", llm=type(self).__name__, retryable=False,
-            )
-        return retrier
-
-    async def _post(self, payload: bytes, url: Optional[str] = None) -> Any:
-        """POST ``payload`` (to ``url``, by default chat completions) under the retry
-        policy; return the decoded JSON answer."""
-        retrier = self._retrier_or_fail()
-        transport = self._transport
-        assert transport is not None
-        schema_sent = b'"response_format"' in payload
-
-        async def attempt() -> Any:
-            answer = await transport.post(payload, url)
-            if not 200 <= answer.status < 300:
-                if schema_sent and rejects_json_schema(answer.body):  # llama.cpp says 500
-                    raise _SchemaRejected(answer)
-                raise HTTPStatusError(answer.status, answer.headers, answer.body)
-            try:
-                return json.loads(answer.body)
-            except ValueError as exc:
-                raise ResponseBodyError(str(exc)) from None
-
-        return await retrier.call(attempt)
-
-
-class _SchemaRejected(Exception):
-    """The server refused a ``json_schema`` response format: not a request failure for the
-    retry policy (it lets this through), the format is switched instead."""
-
-    def __init__(self, answer: RawAnswer) -> None:
-        super().__init__(f"HTTP {answer.status}")
-        self.failure = failure_from_status(answer.status, answer.headers, answer.body)

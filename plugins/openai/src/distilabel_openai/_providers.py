@@ -7,7 +7,8 @@ from typing import ClassVar, Optional
 from pydantic import SecretStr
 
 from distilabel.runtime_parameters import RuntimeParameter
-from distilabel_openai._llm import OpenAILLM, api_key_field, base_url_field
+from distilabel_openai._fields import api_key_field, base_url_field
+from distilabel_openai._llm import OpenAILLM
 
 __all__ = ["AnyscaleLLM", "TogetherLLM"]
 

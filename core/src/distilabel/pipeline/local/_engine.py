@@ -13,6 +13,7 @@ import concurrent.futures
 from typing import Optional
 
 from distilabel.pipeline._channels import StepInputs
+from distilabel.pipeline._convergence import ConvergentInputs
 from distilabel.pipeline._dag import DAG
 from distilabel.pipeline._engine import (
     build_channels,
@@ -41,6 +42,7 @@ class LocalEngine:
         progress: dict[str, StepProgress],
         display: Optional[ProgressDisplay] = None,
         queue_size: int = 4,
+        stages: Optional[list[list[str]]] = None,
     ) -> None:
         self.dag = dag
         self.order = order
@@ -48,11 +50,18 @@ class LocalEngine:
         self.progress = progress
         self.display = display
         self.queue_size = queue_size
+        self.stages = stages if stages is not None else [list(order)]
+        """Steps run (loaded, processed, unloaded) one stage after another: a later
+        stage reads what earlier ones committed (``load_groups``)."""
 
-    def _build_runners(self) -> list[StepRunner]:
-        channels = build_channels(self.dag, self.order, self.stores, self.queue_size)
+    def _build_runners(self, stage: list[str]) -> list[StepRunner]:
+        channels = build_channels(
+            self.dag, self.order, self.stores, self.queue_size, targets=set(stage)
+        )
         runners: list[StepRunner] = []
         for name in self.order:
+            if name not in stage:
+                continue
             store = self.stores[name]
             if store.done:
                 self.progress[name].done = store.committed_rows
@@ -61,24 +70,39 @@ class LocalEngine:
             step = self.dag.steps[name]
             inputs = None
             if not isinstance(step, GeneratorStep):
-                inputs = StepInputs(
-                    {p: channels[(p, name)] for p in self.dag.predecessors[name]},
-                    store.consumed,
+                incoming = {p: channels[(p, name)] for p in self.dag.predecessors[name]}
+                source = self.dag.convergence_source(name)
+                inputs = (
+                    StepInputs(incoming, store.consumed) if source is None
+                    else ConvergentInputs(incoming, store.consumed, self.stores[source], source)
                 )
             outputs = [
                 channels[(name, s)] for s in self.dag.successors[name] if (name, s) in channels
             ]
-            runners.append(make_runner(step, store, inputs, outputs, self.progress[name]))
+            runner = make_runner(step, store, inputs, outputs, self.progress[name])
+            runner.router = self.dag.routes.get(name)
+            runner.successors = list(self.dag.successors[name])
+            runners.append(runner)
         return runners
 
     async def run(self) -> None:
-        """Run every unfinished step; raise ``StepFailedError`` for the first failure."""
+        """Run every unfinished step, stage by stage; raise ``StepFailedError`` for the
+        first failure."""
         loop = asyncio.get_running_loop()
         executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=max(8, 2 * len(self.order) + 2), thread_name_prefix="distilabel-io"
         )
         loop.set_default_executor(executor)
-        runners = self._build_runners()
+        shower = start_progress(self.dag, self.order, self.progress, self.display)
+        try:
+            for stage in self.stages:
+                await self._run_stage(stage)
+        finally:
+            await stop_progress(shower, self.dag, self.order, self.progress, self.display)
+            executor.shutdown(wait=False, cancel_futures=True)
+
+    async def _run_stage(self, stage: list[str]) -> None:
+        runners = self._build_runners(stage)
         # Each step's load, process and unload run on one thread of its own, always the
         # same: native backends keep per-thread state (an OpenMP thread team in llama.cpp
         # and torch, a CUDA context). From a shared pool, llama.cpp's calls alternated
@@ -89,13 +113,11 @@ class LocalEngine:
         for runner, thread in zip(runners, step_threads, strict=True):
             runner.executor = thread
         tasks = {asyncio.ensure_future(r.run()): r.step.name for r in runners}
-        shower = start_progress(self.dag, self.order, self.progress, self.display)
         try:
             await wait_for_steps(tasks)
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await stop_progress(shower, self.dag, self.order, self.progress, self.display)
-            for pool in (executor, *step_threads):
-                pool.shutdown(wait=False, cancel_futures=True)
+            for thread in step_threads:
+                thread.shutdown(wait=False, cancel_futures=True)

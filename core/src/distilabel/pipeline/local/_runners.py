@@ -1,7 +1,8 @@
 """Runners of generator, batch and global steps, and ``make_runner`` to pick one.
 
 CPU work and synchronous LLM calls run in worker threads; a task with an ``AsyncLLM``
-gets the ``AsyncTaskRunner`` (``_async_runner``).
+gets the ``AsyncTaskRunner`` (``_async_runner``), one whose LLM answers through a
+batch API the ``OfflineBatchRunner`` (``_offline_runner``).
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Optional
 
+from distilabel.llms._offline import uses_offline_batch
 from distilabel.pipeline._channels import Channel, StepInputs, TakenBatch
 from distilabel.pipeline._interrupt import STOP_GRACE
 from distilabel.pipeline._progress import StepProgress
-from distilabel.pipeline._rerun import Answers
+from distilabel.pipeline._rerun import Answers, keeps_answer
 from distilabel.pipeline._runner_base import StepRunner
 from distilabel.pipeline.local._async_runner import AsyncTaskRunner
+from distilabel.pipeline.local._offline_runner import OfflineBatchRunner
 from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step, _Step
 from distilabel.steps.tasks._base import Task
 from distilabel.steps.tasks._calls import call_key
-from distilabel.steps.tasks._kinds import MultiCallTask
+from distilabel.steps.tasks._kinds import GeneratorTask, MultiCallTask
 from distilabel.steps.typing import Row
 
 __all__ = ["AsyncTaskRunner", "StepRunner", "make_runner"]
@@ -39,6 +42,13 @@ class GeneratorRunner(StepRunner):
         offset = self.store.committed_rows
         self.progress.done = self.progress.resumed = offset
         self.progress.total = step.total_rows()
+        if isinstance(step, GeneratorTask) and isinstance(step, MultiCallTask):
+            # one row per seed: journal each seed row's calls under ``seed:<index>``
+            answers = Answers(await self.in_thread(
+                self.store.load_journal, lambda key: keeps_answer(key, {"seed": offset})
+            ))
+            store = self.store
+            step._call_journals = lambda index: _SyncRowCalls(store, answers, f"seed:{index}")
         source = step.process_applying_mappings(offset=offset)
         inline = step.runs_inline
         try:
@@ -58,6 +68,8 @@ class GeneratorRunner(StepRunner):
         finally:
             if await self.settle(STOP_GRACE):  # a generator running in a thread cannot close
                 getattr(source, "close", lambda: None)()
+            if isinstance(step, GeneratorTask):
+                step._call_journals = None
 
 
 class _SyncRowCalls:
@@ -166,6 +178,8 @@ def make_runner(
         cls = GeneratorRunner
     elif step.is_global:
         cls = GlobalRunner
+    elif isinstance(step, Task) and uses_offline_batch(step.llm):
+        cls = OfflineBatchRunner
     elif isinstance(step, Task) and step.generates_per_row():
         cls = AsyncTaskRunner
     else:

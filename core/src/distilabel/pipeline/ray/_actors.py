@@ -23,6 +23,8 @@ from distilabel.pipeline.ray._pickle import loads_step
 from distilabel.pipeline.storage._location import make_step_store
 from distilabel.steps._base import GeneratorStep, Step
 from distilabel.steps.tasks._base import Task
+from distilabel.steps.tasks._calls import call_key
+from distilabel.steps.tasks._kinds import MultiCallTask
 from distilabel.steps.tasks._outcome import BatchOutcome
 from distilabel.steps.typing import Row
 from distilabel.typing import FormattedInput
@@ -53,6 +55,26 @@ async def materialize(segments: list[Segment]) -> list[Row]:
         rows.extend(dict(row) for row in fetched[ref][start:stop])
     return rows
 
+
+
+class _RowCalls:
+    """The journal of one row's calls (a ``MultiCallTask``) in a replica: calls answered
+    in an earlier run come from ``cached``, new ones are written to the step's journal
+    as each is answered, before the row's next call."""
+
+    __slots__ = ("cached", "journal", "key")
+
+    def __init__(self, journal: Any, key: str, cached: dict[str, Any]) -> None:
+        self.journal = journal
+        self.key = key
+        self.cached = cached
+
+    def get(self, index: int) -> Optional[dict[str, Any]]:
+        return self.cached.get(call_key(self.key, index))  # type: ignore[no-any-return]
+
+    def record(self, index: int, entry: dict[str, Any]) -> None:
+        if self.journal is not None:
+            self.journal.append_journal([(call_key(self.key, index), entry)])
 
 class StepReplica:
     """One replica of a step in its own actor process (an async Ray actor).
@@ -151,6 +173,15 @@ class StepReplica:
         built = task.process_rows(rows, [cached.get(key) for key in keys])
         return task._map_outputs(built, originals)
 
+    def _multi_call(self, task: MultiCallTask, args: list[list[Row]], keys: list[str],
+                    cached: dict[str, Any]) -> list[Row]:
+        """A multi-call task's batch with a sync LLM, each row's calls journaled."""
+        originals = [row for part in args for row in part]
+        rows = task._map_inputs(originals) if task.input_mappings else originals
+        journals: list[Any] = [_RowCalls(self._journal, key, cached) for key in keys]
+        built = task.process_rows(rows, None, journals)
+        return task._map_outputs(built, originals)
+
     async def process(
         self, parts: list[Part], cached: dict[str, Any]
     ) -> tuple[tuple[int, BatchOutcome, Optional[StepStoppedError]], list[Row]]:
@@ -164,6 +195,8 @@ class StepReplica:
         if isinstance(step, Task) and step.generates_per_row():
             rows = [row for part in args for row in part]
             rows = await self._per_row(step, rows, keys, cached)
+        elif isinstance(step, MultiCallTask):  # a local (sync) LLM: rows in lockstep
+            rows = await self._in_thread(self._multi_call, step, args, keys, cached)
         elif isinstance(step, Task) and cached and step.reuses_answers:
             rows = await self._in_thread(self._known, step, args, keys, cached)
         else:
@@ -207,13 +240,18 @@ class StepReplica:
         guard = task.fatal_guard
         if guard.stopped is not None:
             return guard.stopped  # fatal errors stopped the step: send nothing more
+        multi = isinstance(task, MultiCallTask)
         try:
-            output = await task.agenerate_row(formatted)
+            if multi:
+                calls = _RowCalls(self._journal, key, cached)
+                output = await task.agenerate_row(formatted, calls)  # type: ignore[call-arg]
+            else:
+                output = await task.agenerate_row(formatted)
         except Exception as exc:
             guard.observe(exc)
             return exc
         guard.observe(output)
-        if self._journal is not None:
+        if self._journal is not None and not multi:  # a multi-call row journals its calls
             self._pending.append((key, output))
             if not self._flush_scheduled:
                 self._flush_scheduled = True

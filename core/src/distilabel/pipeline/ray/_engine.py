@@ -15,6 +15,10 @@ ordering, multi-input alignment, replay of committed batches on resume and
 backpressure are the same; the channels carry row *markers* (a reference and an index)
 instead of rows. Output batches are committed in input order whichever replica finishes
 first.
+
+Ctrl-C (``_interrupt``): the first stops sending work; the batches the replicas are
+already working on get ``STOP_GRACE`` seconds to come back and be committed, then the
+actors are ended and the run returns incomplete, resumable. A second Ctrl-C quits at once.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from distilabel.pipeline._engine import (
     stop_progress,
     wait_for_steps,
 )
+from distilabel.pipeline._interrupt import STOP_GRACE
 from distilabel.pipeline._progress import ProgressDisplay, StepProgress
 from distilabel.pipeline._rerun import Answers, keeps_answer
 from distilabel.pipeline._runner_base import run_feeder_and_committer
@@ -46,6 +51,8 @@ from distilabel.pipeline.storage._store import StepStore
 from distilabel.steps._base import GeneratorStep, Step, _Step
 from distilabel.steps._resources import StepResources
 from distilabel.steps.tasks._base import Task
+from distilabel.steps.tasks._calls import CALL_KEY_PREFIX, call_key
+from distilabel.steps.tasks._kinds import MultiCallTask
 
 __all__ = ["RayEngine", "step_resources"]
 
@@ -97,6 +104,10 @@ async def _known(taken: TakenBatch, answers: Answers) -> dict[str, Any]:
             answer = answers.take(key, row if isinstance(row, dict) else None)
             if answer is not None:
                 known[key] = answer
+            call = 0  # a MultiCallTask's journaled calls of this row
+            while (entry := answers.by_key.pop(call_key(key, call), None)) is not None:
+                known[call_key(key, call)] = entry
+                call += 1
     return known
 
 
@@ -224,6 +235,8 @@ class RayEngine:
         self._channels: dict[tuple[str, str], Channel] = {}
         self._pools: list[ReplicaPool] = []
         self._writer: Optional[_Writer] = None
+        self._stopping = False
+        self._unsettled = 0  # batches sent to replicas (or pulled) and not committed yet
 
     # -- planning -----------------------------------------------------------------------
 
@@ -296,7 +309,11 @@ class RayEngine:
                 asyncio.ensure_future(self._run_step(name)): name for name in self._todo()
             }
             shower = start_progress(self.dag, self.order, self.progress, self.display)
-            await wait_for_steps(tasks, cause=unwrap_ray_error)
+            try:
+                await wait_for_steps(tasks, cause=unwrap_ray_error)
+            except asyncio.CancelledError:  # Ctrl-C
+                await self._wind_down()
+                raise
         finally:
             for task in tasks:
                 task.cancel()
@@ -305,6 +322,33 @@ class RayEngine:
                 await pool.stop(unload=False)
             await writer.close()
             await stop_progress(shower, self.dag, self.order, self.progress, self.display)
+
+    async def _wind_down(self) -> None:
+        """Stop sending work and give the batches in flight ``STOP_GRACE`` seconds to come
+        back and be committed (in order, as always), so finished work is kept."""
+        self._stopping = True
+        if not self._unsettled:
+            return
+        _logger.warning(
+            "Ctrl-C: no new batches are sent; waiting up to %g s for the %d the Ray replicas"
+            " are working on, to commit them.", STOP_GRACE, self._unsettled,
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STOP_GRACE
+        while self._unsettled and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        if self._unsettled:
+            _logger.warning(
+                "Ctrl-C: %d batch(es) did not come back within %g s; they are left behind"
+                " and redone when the run resumes.", self._unsettled, STOP_GRACE,
+            )
+
+    async def _stop_sending(self) -> None:
+        """Where a step would send (or pull) its next batch after Ctrl-C: wait to be
+        cancelled. Returning would end the step's input, which the step must not read as
+        finished."""
+        if self._stopping:
+            await asyncio.Event().wait()
 
     async def _run_step(self, name: str) -> None:
         step = self.dag.steps[name]
@@ -329,7 +373,9 @@ class RayEngine:
             else:
                 per_row = isinstance(step, Task) and step.generates_per_row()
                 replicas = int(self.resources[name].replicas or 1)
-                pool = await self._start_pool(name, step, replicas, journal=per_row)
+                pool = await self._start_pool(
+                    name, step, replicas, journal=per_row or isinstance(step, MultiCallTask)
+                )
                 progress.start()
                 await self._batches(name, step, pool, writer, per_row)
             await writer.mark_done()
@@ -397,14 +443,18 @@ class RayEngine:
         progress = self.progress[name]
         progress.total = step.total_rows()
         while True:
+            await self._stop_sending()
+            self._unsettled += 1
             if pool is None:
                 (count, last, exhausted), rows_ref = await writer.generate()
             else:
                 (count, last, exhausted), rows_ref = await pool.call("next_batch")
             if exhausted:
+                self._unsettled -= 1
                 break
             if pool is not None:
                 await writer.commit(rows_ref, {"offset": progress.done + count}, 0)
+            self._unsettled -= 1
             progress.advance(count)
             await self._forward(name, rows_ref, 0, count)
             if last:
@@ -416,8 +466,11 @@ class RayEngine:
         if taken is None:
             await writer.commit_all([], [], dict(inputs.offsets))
             return
+        await self._stop_sending()
+        self._unsettled += 1
         (sizes, outcome), rows_ref = await pool.call("process_all", _parts(taken))
         await writer.commit_all(rows_ref, sizes, taken.consumed)
+        self._unsettled -= 1
         self.progress[name].record(taken.size, outcome)
         start = 0
         for size in sizes:
@@ -433,7 +486,7 @@ class RayEngine:
         size = step.input_batch_size or 50
         answers = Answers({})
         window = 2 * len(pool.replicas)
-        if isinstance(step, Task) and step.reuses_answers:
+        if isinstance(step, Task) and (step.reuses_answers or isinstance(step, MultiCallTask)):
             answers = Answers(await asyncio.get_running_loop().run_in_executor(
                 None, self.stores[name].load_journal,
                 lambda key: keeps_answer(key, inputs.offsets),
@@ -458,7 +511,9 @@ class RayEngine:
             while (taken := await inputs.take(size)) is not None:
                 await backlog.acquire()
                 await running.acquire()
+                await self._stop_sending()
                 cached = await _known(taken, answers) if answers else {}
+                self._unsettled += 1
                 call = asyncio.ensure_future(pool.call("process", _parts(taken), cached))
                 call.add_done_callback(lambda _call: running.release())
                 in_flight.append(call)
@@ -470,8 +525,9 @@ class RayEngine:
                 call, taken, cached = item
                 (count, outcome, stopped), rows_ref = await call
                 in_flight.remove(call)
-                outcome.reused = len(cached)
+                outcome.reused = sum(not key.startswith(CALL_KEY_PREFIX) for key in cached)
                 await writer.commit(rows_ref, taken.consumed, outcome.errors)
+                self._unsettled -= 1
                 progress.record(taken.size, outcome)
                 await self._forward(name, rows_ref, 0, count)
                 backlog.release()

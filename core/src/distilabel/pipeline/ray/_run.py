@@ -9,12 +9,16 @@ chosen, never by ``import distilabel.pipeline``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
 from distilabel.errors import DistilabelUserError, PluginNotAvailableError
+from distilabel.pipeline._dag import DAG
 from distilabel.pipeline._engine import RunOptions
+from distilabel.pipeline._interrupt import ctrl_c_quits, on_quit
 from distilabel.pipeline._summary import check_failed_fraction
 from distilabel.pipeline.ray._engine import RayEngine
 from distilabel.pipeline.storage._location import (
@@ -23,12 +27,21 @@ from distilabel.pipeline.storage._location import (
     is_url,
     locked_run_dir,
 )
+from distilabel.pricing import Pricing
 from distilabel.steps._resources import StepResources
 
 if TYPE_CHECKING:
     from distilabel.distiset import Distiset
 
-__all__ = ["RayPipeline", "check_shared", "connect_ray", "import_ray", "run_on_ray"]
+__all__ = [
+    "RayPipeline",
+    "check_no_routing",
+    "check_shared",
+    "connect_ray",
+    "end_local_ray",
+    "import_ray",
+    "run_on_ray",
+]
 
 _logger = logging.getLogger("distilabel.pipeline.ray")
 
@@ -38,6 +51,8 @@ ResourcesOverride = Mapping[str, Union[StepResources, Mapping[str, Any]]]
 class Runnable(Protocol):
     """What the Ray engine needs of a ``Pipeline`` (typed here so this package never
     imports the pipeline module, which imports this one when ``ray()`` is called)."""
+
+    dag: DAG
 
     @property
     def run_dir(self) -> Location: ...
@@ -99,6 +114,7 @@ def run_on_ray(
     max_restarts: int = 3,
     retry_failed: bool = True,
     max_failed_fraction: Optional[float] = None,
+    pricing: Optional[Any] = None,
 ) -> Distiset:
     """Validate ``pipeline`` and run it on Ray; return its ``Distiset``.
 
@@ -122,6 +138,8 @@ def run_on_ray(
         PluginNotAvailableError: Ray is not installed.
     """
     order = pipeline.validate(parameters)
+    check_no_routing(pipeline.dag)
+    _refuse_offline_batches(pipeline, order)
     import_ray()
     run_dir = pipeline.run_dir
     check_shared(run_dir)
@@ -135,16 +153,49 @@ def run_on_ray(
                 return RayEngine(*args, **kwargs)
 
             options = RunOptions(
-                use_cache, retry_failed, check_failed_fraction(max_failed_fraction)
+                use_cache, retry_failed, check_failed_fraction(max_failed_fraction),
+                pricing=Pricing.load(pricing) if pricing is not None else None,
             )
-            return pipeline._run_locked(
-                order, run_dir, options, show_progress, engine_factory=engine_factory
-            )
+            with on_quit(end_local_ray) if connected else contextlib.nullcontext():
+                return pipeline._run_locked(
+                    order, run_dir, options, show_progress, engine_factory=engine_factory
+                )
         finally:
             if connected:
                 import ray
 
-                ray.shutdown()
+                with ctrl_c_quits("Ctrl-C while the local Ray cluster shuts down"):
+                    ray.shutdown()
+
+
+def end_local_ray() -> None:
+    """Kill the processes of the Ray cluster this process started (a second Ctrl-C quits
+    without ``ray.shutdown()``, and Ray's agents would outlive the driver). Processes of a
+    cluster this process only connected to are not its children, and are left alone."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        try:
+            command = " ".join(child.cmdline())
+            if command.startswith("ray::") or f"{os.sep}ray{os.sep}" in command:
+                child.kill()
+        except psutil.Error:  # already gone
+            pass
+
+
+def check_no_routing(dag: DAG) -> None:
+    """Refuse routing functions, which only the local engine runs.
+
+    Raises:
+        DistilabelUserError: a step routes its batches (names it and the fix).
+    """
+    if dag.routes:
+        names = ", ".join(f"'{n}' ({f.name})" for n, f in dag.routes.items())
+        raise DistilabelUserError(
+            f"The Ray engine does not route batches yet, and step(s) {names} use a"
+            " routing function. Run this pipeline with the local engine"
+            " (`pipeline.run(...)`), or connect each step to all of its successors."
+        )
 
 
 def check_shared(run_dir: Location) -> None:
@@ -192,6 +243,7 @@ class RayPipeline:
         show_progress: Optional[bool] = None,
         retry_failed: bool = True,
         max_failed_fraction: Optional[float] = None,
+        pricing: Optional[Any] = None,
     ) -> Distiset:
         """Run the pipeline on Ray; see ``Pipeline.run`` for the arguments."""
         return run_on_ray(
@@ -201,6 +253,7 @@ class RayPipeline:
             show_progress=show_progress,
             retry_failed=retry_failed,
             max_failed_fraction=max_failed_fraction,
+            pricing=pricing,
             ray_init_kwargs=self.ray_init_kwargs,
             resources=self.resources,
             max_restarts=self.max_restarts,
@@ -210,3 +263,23 @@ class RayPipeline:
         return f"RayPipeline({self.pipeline!r})"
 
 
+def _refuse_offline_batches(pipeline: Any, order: list[str]) -> None:
+    """Offline batch generation runs on the local engine (one process polls the jobs);
+    on Ray its rows would silently go online, at twice the price.
+
+    Raises:
+        DistilabelUserError: a step's LLM has ``use_offline_batch_generation`` set.
+    """
+    from distilabel.errors import DistilabelUserError
+    from distilabel.llms._offline import uses_offline_batch
+
+    batched = [name for name in order
+               if uses_offline_batch(getattr(pipeline.dag.steps[name], "llm", None))]
+    if batched:
+        raise DistilabelUserError(
+            f"Step(s) {', '.join(repr(n) for n in batched)} use offline batch generation"
+            " (use_offline_batch_generation=True), which the Ray engine does not run: the"
+            " jobs are submitted and polled by one process. Run the pipeline with"
+            " engine='local' (the batch provider does the heavy work), or set"
+            " use_offline_batch_generation=False to send the rows online on Ray."
+        )

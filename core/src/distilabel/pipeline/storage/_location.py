@@ -176,13 +176,11 @@ def make_dirs(location: Location) -> None:
 
 
 def prune_children(location: Location, keep: int) -> None:
-    """Delete all but the last ``keep`` (by name) entries of the folder ``location``.
+    """Delete all but the last ``keep`` (by name) entries of the folder ``location``,
+    except those a live ``Distiset`` still reads (``_snapshot_hold``)."""
+    from distilabel.pipeline.storage._snapshot_hold import is_held
 
-    Locally, an entry a live ``Distiset`` still reads is kept (``_snapshot_hold``).
-    """
     if isinstance(location, Path):
-        from distilabel.pipeline.storage._snapshot_hold import is_held
-
         old = sorted(p for p in location.iterdir() if p.is_dir())[:-keep]
         for path in old:
             if not is_held(path):
@@ -192,7 +190,8 @@ def prune_children(location: Location, keep: int) -> None:
 
     folder = ObjectFolder(location)
     for name in folder.names()[:-keep]:
-        folder.remove(name)
+        if not is_held(join(location, name)):
+            folder.remove(name)
 
 
 RUN_LOG_NAME = "pipeline.log"

@@ -26,7 +26,7 @@ from typing import Any, Optional
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline.storage._object_folder import ObjectFolder, redact
 
-__all__ = ["ObjectRunLock", "pid_alive"]
+__all__ = ["ObjectRunLock", "lease_live", "pid_alive"]
 
 _logger = logging.getLogger("distilabel.pipeline")
 TTL_SECONDS = 90.0
@@ -44,6 +44,20 @@ def pid_alive(pid: int) -> bool:
         return bool(psutil.pid_exists(pid))
     except (OSError, ValueError):
         return True  # cannot tell: treat the lease as held, it expires on its own
+
+
+def lease_live(info: dict[str, Any], ttl: float = TTL_SECONDS) -> bool:
+    """Whether the lease record ``info`` (``host``, ``pid``, ``heartbeat``) is live: its
+    heartbeat is younger than ``ttl`` and, on this host, its process exists."""
+    try:
+        age = time.time() - float(info["heartbeat"])
+        if age > ttl:
+            return False
+        if info.get("host") == socket.gethostname():
+            return pid_alive(int(info["pid"]))
+    except (KeyError, TypeError, ValueError):
+        return False
+    return True
 
 
 class ObjectRunLock:
@@ -72,17 +86,6 @@ class ObjectRunLock:
             return None
         return info if isinstance(info, dict) else None
 
-    def _live(self, info: dict[str, Any]) -> bool:
-        try:
-            age = time.time() - float(info["heartbeat"])
-            if age > self.ttl:
-                return False
-            if info.get("host") == socket.gethostname():
-                return pid_alive(int(info["pid"]))
-        except (KeyError, TypeError, ValueError):
-            return False
-        return True
-
     def _refuse(self, info: dict[str, Any]) -> DistilabelUserError:
         return DistilabelUserError(
             f"Another process (pid {info.get('pid')} on {info.get('host')}) is running this"
@@ -99,7 +102,10 @@ class ObjectRunLock:
             DistilabelUserError: another live process holds the lease.
         """
         current = self._read()
-        if current is not None and current.get("token") != self.token and self._live(current):
+        if (
+            current is not None and current.get("token") != self.token
+            and lease_live(current, self.ttl)
+        ):
             raise self._refuse(current)
         self.folder.put("lock", self._record())
         current = self._read()

@@ -200,13 +200,19 @@ class ObjectStepStore(StepStore):
 
     # -- committing ---------------------------------------------------------------------
 
-    def commit(self, rows: list[Row], consumed: dict[str, int], errors: int = 0) -> None:
+    def commit(
+        self,
+        rows: list[Row],
+        consumed: dict[str, int],
+        errors: int = 0,
+        route: Optional[list[str]] = None,
+    ) -> None:
         """Commit one batch as its own object (written in the background, in order)."""
         name = _batch_name(self._generation, self.committed_batches)
-        data = encode_batch(rows, consumed, errors, self.committed_rows)
+        data = encode_batch(rows, consumed, errors, self.committed_rows, route)
         put = self.folder.put
         self._submit(lambda: put(name, data), name)
-        self._count(BatchRecord(len(rows), dict(consumed), errors))
+        self._count(BatchRecord(len(rows), dict(consumed), errors, route))
 
     def commit_all(self, batches: list[list[Row]], consumed: dict[str, int]) -> None:
         """Replace the output with ``batches``: a new generation, then its marker."""

@@ -80,12 +80,24 @@ def dumps_rows(rows: Any) -> bytes:
 class BatchRecord:
     """The header of one committed batch."""
 
-    __slots__ = ("consumed", "errors", "rows")
+    __slots__ = ("consumed", "errors", "route", "rows")
 
-    def __init__(self, rows: int, consumed: dict[str, int], errors: int) -> None:
+    def __init__(
+        self,
+        rows: int,
+        consumed: dict[str, int],
+        errors: int,
+        route: Optional[list[str]] = None,
+    ) -> None:
         self.rows = rows
         self.consumed = consumed
         self.errors = errors
+        self.route = route
+        """The successors a routing function sent the batch to (``None``: all of them)."""
+
+    def reaches(self, target: Optional[str]) -> bool:
+        """Whether the batch went to successor ``target`` (any, when ``None``)."""
+        return self.route is None or target is None or target in self.route
 
 
 class RowNotStorableError(DistilabelError, ValueError):
@@ -94,9 +106,14 @@ class RowNotStorableError(DistilabelError, ValueError):
 
 
 def encode_batch(
-    rows: list[Row], consumed: dict[str, int], errors: int = 0, first_row: int = 0
+    rows: list[Row],
+    consumed: dict[str, int],
+    errors: int = 0,
+    first_row: int = 0,
+    route: Optional[list[str]] = None,
 ) -> bytes:
-    """One committed batch as its stored line: ``<header JSON>\\t<rows JSON>\\n``.
+    """One committed batch as its stored line: ``<header JSON>\\t<rows JSON>\\n``;
+    ``route`` (the successors a routing function chose) is kept in the header.
 
     Raises:
         RowNotStorableError: a row cannot be stored; names it (``first_row`` is the
@@ -106,9 +123,10 @@ def encode_batch(
         body = dumps_rows(rows)
     except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
         raise _unstorable(rows, first_row) from None
-    header = json.dumps(
-        {"n": len(rows), "c": consumed, "e": errors, "len": len(body)}, separators=(",", ":")
-    ).encode()
+    fields: dict[str, Any] = {"n": len(rows), "c": consumed, "e": errors, "len": len(body)}
+    if route is not None:
+        fields["r"] = route
+    header = json.dumps(fields, separators=(",", ":")).encode()
     return header + _SEP + body + b"\n"
 
 
@@ -147,7 +165,8 @@ def parse_batch_line(line: bytes) -> Optional[tuple[BatchRecord, bytes]]:
     body = body[:-1]
     if not isinstance(header, dict) or header.get("len") != len(body) or "n" not in header:
         return None
-    return BatchRecord(header["n"], header.get("c", {}), header.get("e", 0)), body
+    record = BatchRecord(header["n"], header.get("c", {}), header.get("e", 0), header.get("r"))
+    return record, body
 
 
 def read_journal_lines(lines: Iterable[bytes], keep: Any, entries: dict[str, Any]) -> None:
@@ -384,15 +403,22 @@ class StepStore:
 
     # -- committing ---------------------------------------------------------------------
 
-    def commit(self, rows: list[Row], consumed: dict[str, int], errors: int = 0) -> None:
-        """Append one batch atomically: its rows and the input offsets it consumed."""
+    def commit(
+        self,
+        rows: list[Row],
+        consumed: dict[str, int],
+        errors: int = 0,
+        route: Optional[list[str]] = None,
+    ) -> None:
+        """Append one batch atomically: its rows, the input offsets it consumed and the
+        successors it is routed to (``None``: all)."""
         assert self._fd is not None, "StepStore.open() must be called before commit()"
-        data = encode_batch(rows, consumed, errors, self.committed_rows)
+        data = encode_batch(rows, consumed, errors, self.committed_rows, route)
         with writing(self.batches_path):
             _write_all(self._fd, data)
             if self.fsync:
                 os.fsync(self._fd)
-        self._count(BatchRecord(len(rows), dict(consumed), errors))
+        self._count(BatchRecord(len(rows), dict(consumed), errors, route))
 
     def commit_all(self, batches: list[list[Row]], consumed: dict[str, int]) -> None:
         """Replace the batch file with ``batches`` in one atomic rename (global steps)."""

@@ -1,6 +1,6 @@
-"""``distilabel.steps.columns.combine``, the distilabel 1.x path of ``CombineOutputs``
-(an alias)."""
+"""``distilabel.steps.columns.combine``, the distilabel 1.x path of ``CombineOutputs`` and
+``CombineColumns`` (an alias)."""
 
-from distilabel.steps._columns import CombineOutputs
+from distilabel.steps._columns import CombineColumns, CombineOutputs
 
-__all__ = ["CombineOutputs"]
+__all__ = ["CombineColumns", "CombineOutputs"]

@@ -19,32 +19,70 @@ if TYPE_CHECKING:
     from distilabel.steps.tasks._decorator import task
     from distilabel.steps.tasks._kinds import GeneratorTask, GlobalTask, MultiCallTask
     from distilabel.steps.tasks.chat_generation import ChatGeneration
+    from distilabel.steps.tasks.clair import CLAIR
+    from distilabel.steps.tasks.complexity_scorer import ComplexityScorer
+    from distilabel.steps.tasks.evol_complexity import EvolComplexity, EvolComplexityGenerator
+    from distilabel.steps.tasks.evol_instruct import EvolInstruct
+    from distilabel.steps.tasks.evol_instruct_generator import EvolInstructGenerator
     from distilabel.steps.tasks.evol_quality import EvolQuality
     from distilabel.steps.tasks.generate_embeddings import GenerateEmbeddings
     from distilabel.steps.tasks.genstruct import Genstruct
+    from distilabel.steps.tasks.improving_text_embeddings import (
+        BitextRetrievalGenerator,
+        GenerateLongTextMatchingData,
+        GenerateShortTextMatchingData,
+        GenerateTextClassificationData,
+        GenerateTextRetrievalData,
+        MonolingualTripletGenerator,
+    )
     from distilabel.steps.tasks.instruction_backtranslation import InstructionBacktranslation
+    from distilabel.steps.tasks.magpie import Magpie, MagpieGenerator
+    from distilabel.steps.tasks.prometheus_eval import PrometheusEval
+    from distilabel.steps.tasks.quality_scorer import QualityScorer
     from distilabel.steps.tasks.self_instruct import SelfInstruct
     from distilabel.steps.tasks.sentence_pair import GenerateSentencePair
+    from distilabel.steps.tasks.structured_generation import StructuredGeneration
     from distilabel.steps.tasks.text_classification import TextClassification
     from distilabel.steps.tasks.text_generation import TextGeneration
+    from distilabel.steps.tasks.ultrafeedback import UltraFeedback
+    from distilabel.steps.tasks.urial import URIAL
 
 __all__ = [
+    "CLAIR",
     "METADATA_COLUMN",
+    "BitextRetrievalGenerator",
     "ChatGeneration",
+    "EvolComplexity",
+    "EvolComplexityGenerator",
+    "EvolInstruct",
+    "EvolInstructGenerator",
+    "ComplexityScorer",
     "EvolQuality",
     "GenerateEmbeddings",
+    "GenerateLongTextMatchingData",
     "GenerateSentencePair",
+    "GenerateShortTextMatchingData",
+    "GenerateTextClassificationData",
+    "GenerateTextRetrievalData",
     "GeneratorTask",
     "Genstruct",
     "GlobalTask",
     "InstructionBacktranslation",
     "LLMCalls",
+    "Magpie",
+    "MagpieGenerator",
+    "MonolingualTripletGenerator",
     "MultiCallTask",
+    "PrometheusEval",
+    "QualityScorer",
     "SelfInstruct",
+    "StructuredGeneration",
     "task",
     "Task",
     "TextClassification",
     "TextGeneration",
+    "URIAL",
+    "UltraFeedback",
 ]
 
 _LAZY = {
@@ -59,11 +97,30 @@ _LAZY = {
     "GenerateEmbeddings": "distilabel.steps.tasks.generate_embeddings",
     "TextGeneration": "distilabel.steps.tasks.text_generation",
     "EvolQuality": "distilabel.steps.tasks.evol_quality",
+    "EvolComplexity": "distilabel.steps.tasks.evol_complexity",
+    "EvolComplexityGenerator": "distilabel.steps.tasks.evol_complexity",
+    "EvolInstruct": "distilabel.steps.tasks.evol_instruct",
+    "EvolInstructGenerator": "distilabel.steps.tasks.evol_instruct_generator",
+    "StructuredGeneration": "distilabel.steps.tasks.structured_generation",
     "GenerateSentencePair": "distilabel.steps.tasks.sentence_pair",
     "Genstruct": "distilabel.steps.tasks.genstruct",
     "InstructionBacktranslation": "distilabel.steps.tasks.instruction_backtranslation",
     "SelfInstruct": "distilabel.steps.tasks.self_instruct",
+    "Magpie": "distilabel.steps.tasks.magpie",
+    "URIAL": "distilabel.steps.tasks.urial",
+    "MagpieGenerator": "distilabel.steps.tasks.magpie",
+    "BitextRetrievalGenerator": "distilabel.steps.tasks.improving_text_embeddings",
+    "GenerateLongTextMatchingData": "distilabel.steps.tasks.improving_text_embeddings",
+    "GenerateShortTextMatchingData": "distilabel.steps.tasks.improving_text_embeddings",
+    "GenerateTextClassificationData": "distilabel.steps.tasks.improving_text_embeddings",
+    "GenerateTextRetrievalData": "distilabel.steps.tasks.improving_text_embeddings",
+    "MonolingualTripletGenerator": "distilabel.steps.tasks.improving_text_embeddings",
     "TextClassification": "distilabel.steps.tasks.text_classification",
+    "UltraFeedback": "distilabel.steps.tasks.ultrafeedback",
+    "PrometheusEval": "distilabel.steps.tasks.prometheus_eval",
+    "QualityScorer": "distilabel.steps.tasks.quality_scorer",
+    "ComplexityScorer": "distilabel.steps.tasks.complexity_scorer",
+    "CLAIR": "distilabel.steps.tasks.clair",
 }
 
 

@@ -19,6 +19,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 from pydantic import Field, PositiveInt, PrivateAttr
 
 from distilabel.llms import LLM, AsyncLLM
+from distilabel.llms._offline import uses_offline_batch
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.steps._base import Step, columns_required
@@ -214,10 +215,17 @@ class Task(Step):
             for index in ask:
                 results[index] = guard.stopped
         elif ask:
-            outputs = self.llm.generate_outputs_isolated(
-                [formatted[i] for i in ask],  # type: ignore[misc]
-                num_generations=self.num_generations,
-            )
+            if uses_offline_batch(self.llm):  # outside a pipeline: wait for the jobs
+                outputs = self.llm.offline_batch_generate(  # type: ignore[attr-defined]
+                    [formatted[i] for i in ask], num_generations=self.num_generations,
+                    poll_every=self.llm.offline_batch_generation_block_until_done  # type: ignore[attr-defined]
+                    or 10.0,
+                )
+            else:
+                outputs = self.llm.generate_outputs_isolated(
+                    [formatted[i] for i in ask],  # type: ignore[misc]
+                    num_generations=self.num_generations,
+                )
             guard.observe_all(outputs)
             for index, output in zip(ask, outputs, strict=False):
                 results[index] = output

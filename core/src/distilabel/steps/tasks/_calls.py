@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import copy
 import hashlib
 import json
 from collections.abc import Awaitable
@@ -48,6 +49,7 @@ __all__ = [
     "LLMCalls",
     "RowAnswer",
     "call_key",
+    "calls_of",
     "run_rows",
     "strip_call_key",
 ]
@@ -182,12 +184,34 @@ async def run_row(
 ) -> RowAnswer:
     """Run one row's coroutine; its answer (columns and the calls' cost)."""
     calls = LLMCalls(send, journal)
-    columns = await generate_row(row, calls)
+    try:
+        columns = await generate_row(row, calls)
+    except Exception as exc:
+        raise _with_calls(exc, calls.answer({})) from None
     if not isinstance(columns, dict):
         raise TypeError(
             f"generate_row must return a dict of output columns, got {type(columns).__name__}"
         )
     return calls.answer(columns)
+
+
+_CALLS_ATTRIBUTE = "distilabel_row_calls"
+
+
+def _with_calls(exc: Exception, answer: RowAnswer) -> Exception:
+    """``exc`` carrying the failed row's calls (what was asked and answered before it
+    failed), so the row keeps its raw texts; a copy when another row's failure already
+    carries this exception object (one LLM error shared by a batch)."""
+    failure = copy.copy(exc) if hasattr(exc, _CALLS_ATTRIBUTE) else exc
+    setattr(failure, _CALLS_ATTRIBUTE, answer)
+    return failure
+
+
+def calls_of(exc: Exception) -> Optional[RowAnswer]:
+    """The calls a failed row made before failing (``raw_inputs``, ``raw_outputs``,
+    ``statistics``), or ``None`` when it failed before any call was recorded."""
+    answer = getattr(exc, _CALLS_ATTRIBUTE, None)
+    return answer if isinstance(answer, dict) else None
 
 
 class _Batcher:

@@ -13,16 +13,23 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
-from pydantic import Field, PositiveInt
+from pydantic import Field, PositiveInt, PrivateAttr
 
 from distilabel.llms import AsyncLLM
 from distilabel.llms.typing import GenerateOutput
 from distilabel.runtime_parameters import RuntimeParameter
 from distilabel.steps._base import GeneratorStep, GlobalStep
 from distilabel.steps.tasks._base import METADATA_COLUMN, RowResult, Task
-from distilabel.steps.tasks._calls import CallJournal, LLMCalls, run_row, run_rows
+from distilabel.steps.tasks._calls import (
+    CallJournal,
+    LLMCalls,
+    RowAnswer,
+    calls_of,
+    run_row,
+    run_rows,
+)
 from distilabel.steps.typing import GeneratorStepOutput, Row, StepInput
 from distilabel.typing import FormattedInput
 
@@ -127,18 +134,26 @@ class MultiCallTask(Task):
                 self._log_error(result)
                 new.update(empty)
                 meta[f"error_{name}"] = f"{type(result).__name__}: {result}"
+                made = calls_of(result)
+                if made is not None and made["raw_outputs"]:  # the texts that failed it
+                    self._add_calls(meta, made)
             else:
                 answer: dict[str, Any] = result  # type: ignore[assignment]
                 new.update(answer["columns"])
-                meta[f"statistics_{name}"] = answer["statistics"]
-                if self.add_raw_output:
-                    meta[f"raw_output_{name}"] = answer["raw_outputs"]
-                if self.add_raw_input:
-                    meta[f"raw_input_{name}"] = answer["raw_inputs"]
+                self._add_calls(meta, answer)
             new["model_name"] = model_name
             new[METADATA_COLUMN] = meta
             out.append(new)
         return out
+
+
+    def _add_calls(self, meta: dict[str, Any], answer: RowAnswer) -> None:
+        name = self.name
+        meta[f"statistics_{name}"] = answer["statistics"]
+        if self.add_raw_output:
+            meta[f"raw_output_{name}"] = answer["raw_outputs"]
+        if self.add_raw_input:
+            meta[f"raw_input_{name}"] = answer["raw_inputs"]
 
 
 class GeneratorTask(Task, GeneratorStep):  # type: ignore[misc]
@@ -154,6 +169,9 @@ class GeneratorTask(Task, GeneratorStep):  # type: ignore[misc]
     num_rows: Optional[RuntimeParameter[PositiveInt]] = Field(
         default=None, description="How many rows to generate."
     )
+    _call_journals: Optional[Callable[[int], CallJournal]] = PrivateAttr(default=None)
+    """Set by the engine for a multi-call generator: the journal of seed row ``index``'s
+    calls, so a resumed run repeats none that finished."""
 
     def process_applying_mappings(self, offset: int = 0) -> GeneratorStepOutput:  # type: ignore[override]
         return GeneratorStep.process_applying_mappings(self, offset)
@@ -204,7 +222,12 @@ class GeneratorTask(Task, GeneratorStep):  # type: ignore[misc]
         while done < total:
             count = min(size, total - done)
             seeds = [self.seed_row(done + i) for i in range(count)]
-            rows = self.process_rows(seeds)
+            journal = self._call_journals
+            if journal is not None and isinstance(self, MultiCallTask):
+                journals: list[Optional[CallJournal]] = [journal(done + i) for i in range(count)]
+                rows = MultiCallTask.process_rows(self, seeds, None, journals)
+            else:
+                rows = self.process_rows(seeds)
             done += count
             yield rows, done >= total
 

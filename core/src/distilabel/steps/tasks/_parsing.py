@@ -175,7 +175,7 @@ def extract_json(text: str) -> Optional[dict[str, Any]]:
     stripped = text.strip()
     for candidate in (stripped, *_json_candidates(stripped)):
         try:
-            value = json.loads(candidate)
+            value = json.loads(candidate, strict=False)  # raw line breaks inside strings
         except (json.JSONDecodeError, ValueError):
             continue
         if isinstance(value, dict):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import random
-import re
-from typing import Any, Optional, Union
+from typing import Any
 
 from pydantic import Field, PositiveInt, model_validator
 
-from distilabel.steps.tasks._base import RowResult, Task
-from distilabel.steps.tasks._parsing import MalformedOutputError, require_text
-from distilabel.steps.typing import Row, StepColumns, StepInput, StepOutput
-from distilabel.typing import ChatType, FormattedInput
+from distilabel.steps.tasks._calls import LLMCalls
+from distilabel.steps.tasks._evol import evolve, pick_mutation, rewritten_text
+from distilabel.steps.tasks._kinds import MultiCallTask
+from distilabel.steps.tasks._parsing import require_text
+from distilabel.steps.typing import Row, StepColumns
+from distilabel.typing import ChatType
 
 __all__ = ["EvolQuality", "QUALITY_MUTATIONS"]
 
@@ -29,14 +29,8 @@ QUALITY_MUTATIONS: dict[str, str] = {
 }
 """The rewrite instructions EvolQuality picks from (Deita's response mutations)."""
 
-_LABEL = re.compile(
-    r"^\s*(?:#+\s*|\*\*)?(?:#?\s*(?:rewritten|improved|new|better|revised|given)\s+"
-    r"(?:response|answer)#?|response|answer)\s*(?:\*\*)?\s*:?\s*(?:\*\*)?\s*",
-    re.IGNORECASE,
-)
 
-
-class EvolQuality(Task):
+class EvolQuality(MultiCallTask):
     """Rewrite ``response`` ``num_evolutions`` times, each time improving one quality.
 
     The quality evolution of Deita (Liu et al., 2024, "What Makes Good Data for
@@ -48,8 +42,8 @@ class EvolQuality(Task):
 
     Inputs: ``instruction``, ``response``. Outputs: ``evolved_response`` (or
     ``evolved_responses``, every round's text, with ``store_evolutions``) and
-    ``model_name``. A row whose LLM call or answer fails in any round fails; the raw
-    answer is kept.
+    ``model_name``. Each round is one journaled LLM call; a row whose call or answer
+    fails in any round fails, the answers so far kept in ``distilabel_metadata``.
     """
 
     num_evolutions: PositiveInt = Field(..., description="Rounds of rewriting per row.")
@@ -85,92 +79,37 @@ class EvolQuality(Task):
         column = "evolved_responses" if self.store_evolutions else "evolved_response"
         return [column, "model_name"]
 
-    def format_input(self, input: Row) -> ChatType:
-        """The first round's request (the mutation picked for the row's first round)."""
-        return self._request(input, str(input.get("response")), self._mutation(input, 0))
-
-    def _mutation(self, row: Row, round_: int) -> str:
-        names = sorted(self.mutation_templates)
-        rng = random.Random(f"{self.seed}:{row.get('instruction')}:{round_}")
-        return self.mutation_templates[rng.choice(names)]
-
-    def _request(self, row: Row, response: str, mutation: str) -> ChatType:
-        (instruction,) = require_text(self.name, row, "instruction", "response")[:1]
+    def request(self, row: Row, response: str, round_: int) -> ChatType:
+        """Round ``round_``'s request: improve ``response`` with the mutation picked."""
+        (instruction,) = require_text(self.name, row, "instruction")
+        name = pick_mutation(self.mutation_templates, self.seed, row.get("instruction"), round_)
         prompt = (
             "Rewrite the response to the instruction below so that it is better in one"
-            f" way: {mutation}\nKeep it correct and keep it an answer to the same"
-            " instruction; do not mention that it was rewritten. Write only the new"
-            " response.\n\n"
+            f" way: {self.mutation_templates[name]}\nKeep it correct and keep it an answer"
+            " to the same instruction; do not mention that it was rewritten. Write only"
+            " the new response.\n\n"
             f"Instruction: {instruction}\n\nResponse: {response}"
         )
         return [{"role": "user", "content": prompt}]
 
-    def format_output(self, output: Optional[str], input: Optional[Row] = None) -> dict[str, Any]:
-        """The rewritten response, without a leading 'Rewritten response:' label."""
-        text = _response_text(output)
-        if self.store_evolutions:
-            # process() puts the earlier rounds in the row; standalone, just this one.
-            earlier = list((input or {}).get(_EARLIER) or [])
-            return {"evolved_responses": None if text is None else [*earlier, text]}
-        return {"evolved_response": text}
+    def read(self, output: str, previous: str = "") -> str:
+        """The rewritten response, without a leading 'Rewritten response:' label.
 
-    def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
-        """Run the rounds: the rows still going are asked again with their latest text."""
-        rows = [dict(row) for row in inputs]
-        formatted: list[Union[FormattedInput, Exception]] = [self.format_row(r) for r in rows]
-        results: list[RowResult] = [
-            f if isinstance(f, Exception) else ValueError("not generated") for f in formatted
-        ]
-        history: list[list[str]] = [
-            [r["response"]]
-            if self.include_original_response and isinstance(r.get("response"), str) else []
-            for r in rows
-        ]
-        going = [i for i, f in enumerate(formatted) if not isinstance(f, Exception)]
-        last = self.num_evolutions - 1
-        for round_ in range(self.num_evolutions):
-            if not going:
-                break
-            if self.fatal_guard.stopped is not None:
-                for i in going:
-                    results[i] = self.fatal_guard.stopped
-                break
-            if round_:
-                for i in going:
-                    latest = history[i][-1]
-                    formatted[i] = self._request(rows[i], latest, self._mutation(rows[i], round_))
-            outputs = self.llm.generate_outputs_isolated(
-                [formatted[i] for i in going], num_generations=1  # type: ignore[misc]
-            )
-            self.fatal_guard.observe_all(outputs)
-            still: list[int] = []
-            for i, output in zip(going, outputs, strict=True):
-                results[i] = output
-                if isinstance(output, Exception) or round_ == last:
-                    continue
-                try:
-                    text = _response_text(output["generations"][0])
-                except MalformedOutputError:
-                    continue  # stops here; format_output fails the row with the raw text
-                if text is not None:
-                    history[i].append(text)
-                    still.append(i)
-            going = still
-        for row, earlier in zip(rows, history, strict=True):
-            row[_EARLIER] = earlier
-        built = self.build_rows(rows, formatted, results)
-        for row in built:
-            row.pop(_EARLIER, None)
-        yield built
+        Raises:
+            MalformedOutputError: the answer is empty once the label is gone.
+        """
+        return rewritten_text(output, type(self).__name__, _NOUNS, "rewritten response")
+
+    async def generate_row(self, row: Row, llm: LLMCalls) -> dict[str, Any]:
+        _, original = require_text(self.name, row, "instruction", "response")
+        evolved = await evolve(
+            llm, original, self.num_evolutions,
+            lambda latest, round_, _attempt: self.request(row, latest, round_), self.read,
+        )
+        if not self.store_evolutions:
+            return {"evolved_response": evolved[-1]}
+        kept = [original, *evolved] if self.include_original_response else evolved
+        return {"evolved_responses": kept}
 
 
-_EARLIER = "_evol_quality_history"
-
-
-def _response_text(output: Optional[str]) -> Optional[str]:
-    if output is None:
-        return None
-    text = _LABEL.sub("", output.strip(), count=1).strip()
-    if not text:
-        raise MalformedOutputError("EvolQuality", "rewritten response", output)
-    return text
+_NOUNS = "response|answer"

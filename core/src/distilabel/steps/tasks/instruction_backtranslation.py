@@ -24,9 +24,17 @@ _SYSTEM = (
     f"{_SCALE}\n"
     "Explain your rating in one sentence, then end with a line 'Score: N' (N from 1 to 5)."
 )
-_EXAMPLE = ("Name three fruits that are red.", "Strawberries, cherries and raspberries.")
-_EXAMPLE_VERDICT = (
-    "The answer names three red fruits, as asked, and nothing else.\nScore: 5"
+# Two worked examples, a good and a poor answer: with only the good one, SmolLM2-135M
+# left out the score on 3 of 8 rows (it copied the reason but not the verdict line).
+_EXAMPLES = (
+    (
+        ("Name three fruits that are red.", "Strawberries, cherries and raspberries."),
+        "The answer names three red fruits, as asked, and nothing else.\nScore: 5",
+    ),
+    (
+        ("How far is the Moon from Earth?", "The Moon is made of rock."),
+        "The answer talks about the Moon but does not say how far away it is.\nScore: 1",
+    ),
 )
 
 
@@ -57,12 +65,12 @@ class InstructionBacktranslation(Task):
     def format_input(self, input: Row) -> ChatType:
         """Ask for a reason and then a score on the five-point scale."""
         instruction, generation = require_text(self.name, input, "instruction", "generation")
-        return [
-            {"role": "system", "content": _SYSTEM},
-            {"role": "user", "content": _pair(*_EXAMPLE)},
-            {"role": "assistant", "content": _EXAMPLE_VERDICT},
-            {"role": "user", "content": _pair(instruction, generation)},
-        ]
+        messages: ChatType = [{"role": "system", "content": _SYSTEM}]
+        for pair, verdict in _EXAMPLES:
+            messages.append({"role": "user", "content": _pair(*pair)})
+            messages.append({"role": "assistant", "content": verdict})
+        messages.append({"role": "user", "content": _pair(instruction, generation)})
+        return messages
 
     def format_output(self, output: Optional[str], input: Optional[Row] = None) -> dict[str, Any]:
         """The score (the last 'Score: N' wins over earlier mentions) and the reason."""
