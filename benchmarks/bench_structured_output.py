@@ -57,14 +57,18 @@ def _kwargs(backend: str) -> dict[str, Any]:
     return {"max_new_tokens": MAX_NEW_TOKENS, "do_sample": False}
 
 
-def _run(llm: Any, inputs: list[Any], kwargs: dict[str, Any]) -> tuple[float, list[str], float]:
-    """Output tokens per wall second, the answers, and output tokens per CPU second of
-    this process (a fairer measure on a machine other people load too)."""
+def _run(
+    llm: Any, inputs: list[Any], kwargs: dict[str, Any]
+) -> tuple[float, list[str], float, float]:
+    """Output tokens per wall second, the answers, output tokens per CPU second of this
+    process (a fairer measure on a machine other people load too), and the mean answer
+    length in tokens."""
     start, cpu = time.perf_counter(), time.process_time()
     outputs = llm.generate_outputs(inputs, **kwargs)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     tokens = sum(sum(o["statistics"].get("output_tokens") or [0]) for o in outputs)
-    return tokens / seconds, [o["generations"][0] for o in outputs], tokens / cpu_seconds
+    texts = [o["generations"][0] for o in outputs]
+    return tokens / seconds, texts, tokens / cpu_seconds, tokens / max(len(outputs), 1)
 
 
 def bench(backend: str, rounds: int, prompts: list[Any]) -> bool:
@@ -80,11 +84,12 @@ def bench(backend: str, rounds: int, prompts: list[Any]) -> bool:
     free_cpu: list[float] = []
     constrained_cpu: list[float] = []
     valid = 0
+    free_len = constrained_len = 0.0
     for _ in range(rounds):
-        speed, _texts, cpu_speed = _run(llm, prompts, kwargs)
+        speed, _texts, cpu_speed, free_len = _run(llm, prompts, kwargs)
         free.append(speed)
         free_cpu.append(cpu_speed)
-        speed, texts, cpu_speed = _run(llm, constrained_inputs, kwargs)
+        speed, texts, cpu_speed, constrained_len = _run(llm, constrained_inputs, kwargs)
         constrained.append(speed)
         constrained_cpu.append(cpu_speed)
         valid = 0
@@ -102,7 +107,9 @@ def bench(backend: str, rounds: int, prompts: list[Any]) -> bool:
         f"{backend:13} free {statistics.median(free):7.1f} tok/s  constrained"
         f" {statistics.median(constrained):7.1f} tok/s  cost {ratio:5.2f}x (bar <= {BAR}x;"
         f" per CPU second {cpu_ratio:5.2f}x)  valid {valid}/{len(prompts)}"
-        f"  {'ok' if ok else 'MISSED'}"
+        f"  {'ok' if ok else 'MISSED'}\n{'':13} tokens per answer: free {free_len:.1f},"
+        f" constrained {constrained_len:.1f} (each answer's fixed cost, its prompt's"
+        " evaluation, is spread over fewer tokens when answers are shorter)"
     )
     return ok
 

@@ -1,14 +1,21 @@
-"""Grammar-constrained sampling that checks a shortlist before the whole vocabulary.
+"""Grammar-constrained sampling that checks shortlists before the whole vocabulary.
 
 llama-cpp-python puts llama.cpp's grammar sampler in front of every other sampler, so at
 each step the grammar is matched against every token of the vocabulary (49,152 for the
 embedded SmolLM2): on a small model that costs as much as the decoding step itself. The
 answer can be found by matching far fewer: the token greedy decoding picks under the
-grammar is the most likely token the grammar allows, and when one of the ``shortlist``
-most likely tokens is allowed, no token outside the shortlist can beat it. The same
-holds for ``top_k`` sampling when the shortlist holds at least ``top_k`` allowed tokens.
-Only when the shortlist falls short is the whole vocabulary matched, exactly as
+grammar is the most likely token the grammar allows, and when one of the ``k`` most
+likely tokens is allowed, no token outside those ``k`` can beat it. The same holds for
+``top_k`` sampling when the shortlist holds at least ``top_k`` allowed tokens. Shortlists
+grow tier by tier (``SHORTLISTS``: the single most likely token, then 64, 1,024 and 8,192)
+and only when the largest falls short is the whole vocabulary matched, exactly as
 llama.cpp would, so the choice is always the one the native grammar sampler makes.
+
+Measured on the embedded model answering 32 JSON prompts greedily
+(``benchmarks/bench_structured_output.py``, 826 steps): the most likely token was allowed
+at 78% of the steps, 64 tokens settled 15% more, 1,024 and 8,192 all but 2 of the rest.
+Matching costs about 0.02 ms for one token, 0.3 ms for 1,024 and 11 ms for the whole
+vocabulary, so the grammar's share of the run fell from 0.75 s (one tier of 64) to 0.11 s.
 
 ``GrammarShortlist`` is a llama-cpp-python logits processor (it runs first in the
 sampler chain): it sets the logits of the tokens the grammar forbids to ``-inf`` and
@@ -25,8 +32,8 @@ import numpy as np
 
 __all__ = ["GrammarShortlist"]
 
-SHORTLIST = 64
-"""How many of the most likely tokens are matched first."""
+SHORTLISTS = (1, 64, 1024, 8192)
+"""How many of the most likely tokens are matched, tier by tier, before the whole vocabulary."""
 
 
 class _Candidates:
@@ -75,7 +82,8 @@ class GrammarShortlist:
             raise ValueError("llama.cpp could not parse the grammar")
         self._need = need
         self._fed = -1
-        self._short = _Candidates(llama_cpp, min(SHORTLIST, n_vocab))
+        sizes = sorted({min(size, n_vocab) for size in (need, *SHORTLISTS) if size > 0})
+        self._tiers = [_Candidates(llama_cpp, size) for size in sizes if size >= need > 0]
         self._full = _Candidates(llama_cpp, n_vocab)
         self._all_ids = np.arange(n_vocab, dtype=np.intc)
         self.full_matches = 0
@@ -102,11 +110,15 @@ class GrammarShortlist:
     def __call__(self, input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
         self._feed(input_ids)
         out = np.full_like(scores, -np.inf)
-        if 0 < self._need <= self._short.size:
-            top = np.argpartition(scores, -self._short.size)[-self._short.size:]
-            self._short.fill(top.astype(np.intc), scores[top])
-            self._lib.llama_sampler_apply(self._sampler, self._short.pointer)
-            kept = self._short.view[: self._short.array.size]
+        for candidates in self._tiers:
+            size = candidates.size
+            if size == 1:
+                top = np.array([int(scores.argmax())], dtype=np.intc)
+            else:
+                top = np.argpartition(scores, -size)[-size:].astype(np.intc)
+            candidates.fill(top, scores[top])
+            self._lib.llama_sampler_apply(self._sampler, candidates.pointer)
+            kept = candidates.view[: candidates.array.size]
             allowed = kept[np.isfinite(kept["logit"])]
             if len(allowed) >= self._need:
                 out[allowed["id"]] = allowed["logit"]
