@@ -33,8 +33,7 @@ from distilabel.steps import (
     StepOutput,
     step,
 )
-from distilabel.steps.tasks import PrometheusEval, TextGeneration
-from distilabel.steps.tasks.prometheus_eval import PROMETHEUS_RUBRICS
+from distilabel.steps.tasks import PROMETHEUS_RUBRICS, PrometheusEval, TextGeneration
 
 INSTRUCTIONS = [
     ("How many legs does a spider have?", "A spider has eight legs."),

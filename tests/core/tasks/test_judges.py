@@ -290,3 +290,15 @@ def test_judges_import_from_their_1x_modules() -> None:
 
     assert (C, X, P) == (CLAIR, ComplexityScorer, PrometheusEval)
     assert (Q, U) == (QualityScorer, UltraFeedback)
+
+
+def test_the_default_prometheus_rubrics_are_exported_with_the_tasks() -> None:
+    from distilabel.steps.tasks import PROMETHEUS_RUBRICS
+    from distilabel.steps.tasks.prometheus_eval import PROMETHEUS_RUBRICS as defaults
+
+    assert PROMETHEUS_RUBRICS is defaults
+    assert set(PROMETHEUS_RUBRICS) == {
+        "helpfulness", "harmlessness", "honesty", "factual-validity", "reasoning",
+    }
+    task = PrometheusEval(llm=scripted(), mode="absolute", rubric="honesty")
+    assert task.rubrics == PROMETHEUS_RUBRICS and task.rubrics is not PROMETHEUS_RUBRICS

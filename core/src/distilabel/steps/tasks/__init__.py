@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     )
     from distilabel.steps.tasks.instruction_backtranslation import InstructionBacktranslation
     from distilabel.steps.tasks.magpie import Magpie, MagpieGenerator
-    from distilabel.steps.tasks.prometheus_eval import PrometheusEval
+    from distilabel.steps.tasks.prometheus_eval import PROMETHEUS_RUBRICS, PrometheusEval
     from distilabel.steps.tasks.quality_scorer import QualityScorer
     from distilabel.steps.tasks.self_instruct import SelfInstruct
     from distilabel.steps.tasks.sentence_pair import GenerateSentencePair
@@ -73,6 +73,7 @@ __all__ = [
     "MagpieGenerator",
     "MonolingualTripletGenerator",
     "MultiCallTask",
+    "PROMETHEUS_RUBRICS",
     "PrometheusEval",
     "QualityScorer",
     "SelfInstruct",
@@ -117,6 +118,7 @@ _LAZY = {
     "MonolingualTripletGenerator": "distilabel.steps.tasks.improving_text_embeddings",
     "TextClassification": "distilabel.steps.tasks.text_classification",
     "UltraFeedback": "distilabel.steps.tasks.ultrafeedback",
+    "PROMETHEUS_RUBRICS": "distilabel.steps.tasks.prometheus_eval",
     "PrometheusEval": "distilabel.steps.tasks.prometheus_eval",
     "QualityScorer": "distilabel.steps.tasks.quality_scorer",
     "ComplexityScorer": "distilabel.steps.tasks.complexity_scorer",
