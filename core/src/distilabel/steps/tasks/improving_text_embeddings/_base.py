@@ -176,7 +176,10 @@ class JSONExampleTask(Task):
 
 
 class EmbeddingDataTask(JSONExampleTask):
-    """An embedding-data task that writes one example per input row's ``task``."""
+    """An embedding-data task that writes one example per input row's ``task``, in
+    ``language``."""
+
+    language: str = Field(default="English", description=LANGUAGE_DESCRIPTION)
 
     @property
     def inputs(self) -> StepColumns:
@@ -184,7 +187,7 @@ class EmbeddingDataTask(JSONExampleTask):
 
     def options(self) -> dict[str, Any]:
         """This row's options: the given ones, the others sampled."""
-        return {}
+        return {"language": self.language}
 
     def format_input(self, input: Row) -> ChatType:
         task = input.get("task")

@@ -13,10 +13,7 @@ from typing import Any, Literal, Optional, get_args
 
 from pydantic import Field
 
-from distilabel.steps.tasks.improving_text_embeddings._base import (
-    LANGUAGE_DESCRIPTION,
-    EmbeddingDataTask,
-)
+from distilabel.steps.tasks.improving_text_embeddings._base import EmbeddingDataTask
 
 __all__ = [
     "GenerateLongTextMatchingData",
@@ -68,7 +65,6 @@ class GenerateTextRetrievalData(EmbeddingDataTask):
         ' every time it is opened."}'
     )
 
-    language: str = Field(default="English", description=LANGUAGE_DESCRIPTION)
     query_type: Optional[QueryType] = Field(default=None, description="How common the query is.")
     query_length: Optional[QueryLength] = Field(default=None, description="How long the query is.")
     difficulty: Optional[Difficulty] = Field(
@@ -81,7 +77,7 @@ class GenerateTextRetrievalData(EmbeddingDataTask):
 
     def options(self) -> dict[str, Any]:
         return {
-            "language": self.language,
+            **super().options(),
             "query_type": self.pick(self.query_type, get_args(QueryType)),
             "query_length": self.pick(self.query_length, get_args(QueryLength)),
             "clarity": self.pick(self.clarity, get_args(Clarity)),
@@ -126,11 +122,6 @@ class GenerateShortTextMatchingData(EmbeddingDataTask):
         ' "positive_document": "Bluetooth headphones with active noise cancellation"}'
     )
 
-    language: str = Field(default="English", description=LANGUAGE_DESCRIPTION)
-
-    def options(self) -> dict[str, Any]:
-        return {"language": self.language}
-
     def request(self, **f: Any) -> str:  # type: ignore[override]
         return (
             f"Text matching task: {f['task']}\n"
@@ -167,11 +158,6 @@ class GenerateLongTextMatchingData(EmbeddingDataTask):
         ' village and rescuers moved residents to safety. Traffic could only pass again'
         ' once the flood had drained away."}'
     )
-
-    language: str = Field(default="English", description=LANGUAGE_DESCRIPTION)
-
-    def options(self) -> dict[str, Any]:
-        return {"language": self.language}
 
     def request(self, **f: Any) -> str:  # type: ignore[override]
         return (
@@ -210,7 +196,6 @@ class GenerateTextClassificationData(EmbeddingDataTask):
         ' "misleading_label": "negative"}'
     )
 
-    language: str = Field(default="English", description=LANGUAGE_DESCRIPTION)
     difficulty: Optional[Difficulty] = Field(
         default=None, description="The education needed to understand the text."
     )
@@ -218,7 +203,7 @@ class GenerateTextClassificationData(EmbeddingDataTask):
 
     def options(self) -> dict[str, Any]:
         return {
-            "language": self.language,
+            **super().options(),
             "difficulty": self.pick(self.difficulty, get_args(Difficulty)),
             "clarity": self.pick(self.clarity, get_args(Clarity)),
         }
