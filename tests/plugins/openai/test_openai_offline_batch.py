@@ -10,8 +10,8 @@ from typing import Any, Optional
 
 import pytest
 from batch_api_server import BatchAPIServer, BatchAPIState
+from offline_batch_runs import answered, run
 
-from distilabel.distiset import Distiset
 from distilabel.llms import OpenAILLM
 from distilabel.pipeline import Pipeline
 from distilabel.steps import LoadDataFromDicts
@@ -47,14 +47,6 @@ def build(server: BatchAPIServer, rows: int, wait: Optional[float] = 0.01) -> Pi
         )
         load >> TextGeneration(name="generate", llm=llm)
     return pipeline
-
-
-def run(pipeline: Pipeline, **kwargs: Any) -> Distiset:
-    return pipeline.run(show_progress=False, **kwargs)
-
-
-def answered(rows: list[dict[str, Any]]) -> int:
-    return sum(r["generation"] == r["instruction"][::-1] for r in rows)
 
 
 def test_a_batch_run_answers_every_row_through_one_job(
