@@ -77,3 +77,39 @@ def test_an_unreadable_cache_file_is_recomputed(cache: Path) -> None:
     for path in cache.glob("llms-*.json"):
         path.write_text("{not json")
     assert cached_listing("llms", GROUP, compute)["models"] == [{"name": "M2"}]
+
+
+def test_a_url_cache_directory_keeps_the_listing_on_this_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISTILABEL_CACHE_DIR", "s3://bucket/runs")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("DISTILABEL_PLUGIN_CACHE", raising=False)
+    compute = Counting()
+    cached_listing("llms", GROUP, compute)
+    assert cached_listing("llms", GROUP, compute) == {
+        "models": [{"name": "M1"}], "broken": [], "conflicts": [], "skipped": [],
+    }
+    assert compute.calls == 1
+    assert len(list((tmp_path / ".cache" / "distilabel" / "plugins").glob("llms-*.json"))) == 1
+
+
+def test_a_cached_listing_imports_neither_the_plugin_manager_nor_pluggy(cache: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from distilabel.cli._main import main\n"
+        "main(['llms', 'list'])\n"
+        "print(sorted(m for m in ('pluggy', 'distilabel.plugins._manager') if m in sys.modules))\n"
+    )
+
+    def imported() -> str:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=120, env=dict(os.environ), check=True)
+        return out.stdout.strip().splitlines()[-1]
+
+    assert imported() == "['distilabel.plugins._manager', 'pluggy']"  # discovers, then caches
+    assert imported() == "[]"  # served from the cache

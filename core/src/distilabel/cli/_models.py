@@ -60,8 +60,8 @@ def _entry_kind(entry: Any) -> str:
 
 
 def _list(kind: str, args: argparse.Namespace) -> int:
-    from distilabel.plugins import PLUGINS_ENV_VAR
     from distilabel.plugins._kinds import get_kind
+    from distilabel.plugins._known import PLUGINS_ENV_VAR
     from distilabel.plugins._listing import cached_listing
 
     model_kind = get_kind(kind)

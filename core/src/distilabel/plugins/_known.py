@@ -10,7 +10,16 @@ someone else's.
 
 from __future__ import annotations
 
-__all__ = ["KNOWN_EMBEDDINGS", "KNOWN_LLMS", "KNOWN_PLUGIN_DIRS", "install_hint"]
+__all__ = [
+    "KNOWN_EMBEDDINGS",
+    "KNOWN_LLMS",
+    "KNOWN_PLUGIN_DIRS",
+    "PLUGINS_ENV_VAR",
+    "install_hint",
+]
+
+PLUGINS_ENV_VAR = "DISTILABEL_PLUGINS"
+"""Which installed plugins load: ``all`` (the default), ``none`` or a comma list of names."""
 
 KNOWN_PLUGIN_DIRS: dict[str, str] = {
     "distilabel-openai": "plugins/openai",

@@ -33,6 +33,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from distilabel._cache_dir import local_cache_root
+from distilabel.plugins._known import PLUGINS_ENV_VAR
+
 __all__ = ["CACHE_ENV_VAR", "cache_enabled", "cached_listing"]
 
 CACHE_ENV_VAR = "DISTILABEL_PLUGIN_CACHE"
@@ -68,11 +71,8 @@ def cached_listing(
 
 
 def _cache_dir() -> Path:
-    env = os.environ.get("DISTILABEL_CACHE_DIR", "")
     # A URL cache directory (s3://...) holds runs; this small file stays on this machine.
-    if env and "://" not in env:
-        return Path(env).expanduser() / "plugins"
-    return Path.home() / ".cache" / "distilabel" / "plugins"
+    return local_cache_root() / "plugins"
 
 
 def _fingerprint(kind: str, group: str) -> str:
@@ -82,7 +82,7 @@ def _fingerprint(kind: str, group: str) -> str:
         digest.update(repr(parts).encode("utf-8", "backslashreplace"))
 
     add(_FORMAT, sys.executable, sys.version, kind, group,
-        os.environ.get("DISTILABEL_PLUGINS", "all"))
+        os.environ.get(PLUGINS_ENV_VAR, "all"))
     tops = {"distilabel"}
     entry_points = []
     for ep in importlib.metadata.entry_points(group=group):

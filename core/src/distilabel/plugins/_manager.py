@@ -27,7 +27,7 @@ from distilabel._installation import warn_if_conflicting
 from distilabel._suggest import did_you_mean
 from distilabel.errors import PluginConflictError, PluginNotAvailableError
 from distilabel.plugins._kinds import LLMS, ModelKind, get_kind
-from distilabel.plugins._known import install_hint
+from distilabel.plugins._known import PLUGINS_ENV_VAR, install_hint
 
 if TYPE_CHECKING:
     from distilabel.llms._base import LLM
@@ -46,7 +46,6 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = LLMS.group
-PLUGINS_ENV_VAR = "DISTILABEL_PLUGINS"
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import tempfile
 import uuid
 from pathlib import Path
 from typing import Iterator, Optional, Protocol, Union
 
+from distilabel._cache_dir import Location, as_location, cache_root, is_url
 from distilabel.errors import DistilabelUserError
 from distilabel.pipeline.storage._store import RunLock, StepStore, writing
 from distilabel.pipeline.storage._store import check_writable as check_writable_path
@@ -41,11 +41,6 @@ __all__ = [
     "write_text",
 ]
 
-Location = Union[Path, str]
-"""A local directory (``Path``) or an fsspec URL (``str``)."""
-
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*(://|::)")
-
 
 class RunGuard(Protocol):
     """What keeps two runs out of one run directory (``RunLock``, ``ObjectRunLock``)."""
@@ -53,28 +48,6 @@ class RunGuard(Protocol):
     def acquire(self) -> None: ...
 
     def release(self) -> None: ...
-
-
-def is_url(location: Union[str, os.PathLike[str]]) -> bool:
-    """Whether ``location`` is an fsspec URL (``s3://...``, ``file://...``) and not a path."""
-    return isinstance(location, str) and bool(_URL.match(location))
-
-
-def as_location(value: Union[str, os.PathLike[str]]) -> Location:
-    """A user-given cache directory as a ``Location``: URLs stay strings (without a
-    trailing ``/``), paths become expanded ``Path``s."""
-    if is_url(value):
-        text = str(value)
-        stripped = text.rstrip("/")
-        return stripped if not stripped.endswith((":", ":/")) else text
-    return Path(value).expanduser()
-
-
-def cache_root() -> Location:
-    """The cache directory: ``$DISTILABEL_CACHE_DIR`` (a path or a URL) or
-    ``~/.cache/distilabel``."""
-    env = os.environ.get("DISTILABEL_CACHE_DIR")
-    return as_location(env) if env else Path.home() / ".cache" / "distilabel"
 
 
 def join(location: Location, *parts: str) -> Location:
