@@ -3,13 +3,12 @@ rerun makes no call twice that had finished (each call is journaled as it is ans
 
 from __future__ import annotations
 
-import glob
 import textwrap
 from pathlib import Path
 
 import pytest
 from http_counting_server import CountingServer
-from kill_rerun import HTTP_LLM_SOURCE, kill_then_rerun, stored_progress
+from kill_rerun import HTTP_LLM_SOURCE, REFINE_SOURCE, durable_calls, kill_then_rerun
 
 ROWS = 300
 HOLD_AFTER = 400  # calls: some rows done, many with one or two calls done
@@ -19,24 +18,7 @@ SCRIPT = textwrap.dedent(
     __HTTP_LLM__
     from distilabel.pipeline import Pipeline
     from distilabel.steps import LoadDataFromDicts
-    from distilabel.steps.tasks import MultiCallTask
-
-
-    class Refine(MultiCallTask):
-        @property
-        def inputs(self):
-            return ["instruction"]
-
-        @property
-        def outputs(self):
-            return ["answer"]
-
-        async def generate_row(self, row, llm):
-            draft = await llm.text([{"role": "user", "content": row["instruction"]}])
-            critique = await llm.text([{"role": "user", "content": "critique " + draft}])
-            answer = await llm.text([{"role": "user", "content": "refine " + critique}])
-            return {"answer": answer}
-
+    __REFINE__
 
     with Pipeline(name="multi-call-resume") as pipeline:
         load = LoadDataFromDicts(
@@ -57,26 +39,7 @@ SCRIPT = textwrap.dedent(
         }))
     '''
 ).replace("__ROWS__", str(ROWS)).replace("__HTTP_LLM__\n", HTTP_LLM_SOURCE)
-
-
-def durable_calls(cache_dir: Path) -> int:
-    """Calls of 'refine' whose answers are on disk: 3 per committed or journaled row,
-    plus each journaled call of a row not finished."""
-    found = glob.glob(str(cache_dir / "pipelines" / "multi-call-resume" / "*" / "steps" / "refine"))
-    if not found:
-        return 0
-    committed, keys = stored_progress(Path(found[0]))
-    rows: set[int] = set()
-    calls: set[tuple[int, int]] = set()
-    for key in keys:
-        if key.startswith("@"):
-            index, _, row_key = key[1:].partition("|")
-            calls.add((int(row_key.split(":")[1]), int(index)))
-        else:
-            rows.add(int(key.split(":")[1]))
-    rows = {r for r in rows if r >= committed}
-    partial = {c for c in calls if c[0] >= committed and c[0] not in rows}
-    return 3 * (committed + len(rows)) + len(partial)
+SCRIPT = SCRIPT.replace("__REFINE__\n", REFINE_SOURCE)
 
 
 @pytest.mark.slow
@@ -85,7 +48,8 @@ def test_sigkill_mid_run_then_rerun_repeats_no_finished_call(
 ) -> None:
     script = tmp_path / "multi_call_resume.py"
     script.write_text(SCRIPT)
-    summary = kill_then_rerun(script, server, lambda: durable_calls(cache_dir), HOLD_AFTER)
+    summary = kill_then_rerun(script, server, lambda: durable_calls(
+        cache_dir, "multi-call-resume", "refine", "load"), HOLD_AFTER)
     assert summary == {"complete": True, "rows": ROWS, "ok": ROWS}
     assert server.answered_total == 3 * ROWS  # every call answered once in all
     assert set(server.answered.values()) == {1}
