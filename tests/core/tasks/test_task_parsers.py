@@ -16,6 +16,7 @@ from typing import Any, List
 
 import pytest
 from pydantic import validate_call
+from task_test_llms import Replay
 
 from distilabel.llms import LLM
 from distilabel.llms.typing import GenerateOutput
@@ -54,23 +55,6 @@ PARSED = {
     "InstructionBacktranslation@zero-shot": 2,
     "Genstruct@zero-shot": 2,
 }
-
-
-class Replay(LLM):
-    """Answers each row with the next captured answer (the model's real text)."""
-
-    answers: List[str]
-
-    @property
-    def model_name(self) -> str:
-        return "replay"
-
-    @validate_call
-    def generate(
-        self, inputs: List[Any], num_generations: int = 1, **kwargs: Any
-    ) -> List[GenerateOutput]:
-        texts, self.answers = self.answers[: len(inputs)], self.answers[len(inputs):]
-        return [{"generations": [t], "statistics": {}} for t in texts]
 
 
 class ReplayByInput(LLM):
